@@ -1,0 +1,73 @@
+// Broker strings are byte strings. We hold them as "binary strings": one JS
+// char per byte (0-255). They are immutable, compare byte-wise with `<`, and
+// work as Map keys — none of which a Uint8Array offers.
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder("utf-8");
+const strictUtf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+const CHUNK = 0x2000;
+
+/** Bytes to a binary string (one char per byte). */
+export function bytesToBinary(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  if (end - start <= CHUNK) {
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  }
+  let out = "";
+  for (let i = start; i < end; i += CHUNK) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(i + CHUNK, end)) as unknown as number[]);
+  }
+  return out;
+}
+
+/** A binary string back to bytes. Chars above 0xFF are a programming error. */
+export function binaryToBytes(binary: string): Uint8Array {
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) {
+    const c = binary.charCodeAt(i);
+    if (c > 0xff) throw new RangeError(`not a binary string: char ${c} at index ${i}`);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** True when every char of `s` is a byte (0-255). */
+export function isBinaryString(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
+/** UTF-8 encode text into a binary string. Lone surrogates become U+FFFD, as in TextEncoder. */
+export function utf8ToBinary(text: string): string {
+  // Pure ASCII is already its own UTF-8 binary form: skip the round trip.
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  return ascii ? text : bytesToBinary(utf8Encoder.encode(text));
+}
+
+/** Decode a binary string as UTF-8; invalid sequences become U+FFFD. */
+export function binaryToUtf8(binary: string): string {
+  let ascii = true;
+  for (let i = 0; i < binary.length; i++) {
+    if (binary.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  return ascii ? binary : utf8Decoder.decode(binaryToBytes(binary));
+}
+
+/** Whether a binary string is well-formed UTF-8. */
+export function isUtf8(binary: string): boolean {
+  try {
+    strictUtf8Decoder.decode(binaryToBytes(binary));
+    return true;
+  } catch {
+    return false;
+  }
+}

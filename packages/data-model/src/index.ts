@@ -1,5 +1,20 @@
 export * from "./bytes.js";
 export * from "./constructors.js";
+export { hash } from "./hash.js";
 export { formatAddressBinary, parseAddressText } from "./ip.js";
+export { type FromJsonOptions, fromJson, fromJsonTree } from "./json/decode.js";
+export {
+  dataMessageToJsonBinary,
+  jsonTypeName,
+  quoteJson,
+  toJson,
+  toJsonBinary,
+  toJsonBytes,
+} from "./json/encode.js";
+export { JsonDecodeError } from "./json/errors.js";
+export { type JsonParseOptions, parseJson } from "./json/parse.js";
+export type { JsonNode } from "./json/tree.js";
 export { compare, compareReal, equals } from "./order.js";
+export { formatRealFixed } from "./printf.js";
+export { toText, toTextBinary, toTextBytes } from "./text.js";
 export * from "./value.js";

@@ -146,7 +146,5 @@ const DATA_TYPE_SET: ReadonlySet<string> = new Set(DATA_TYPES);
 
 /** Structural check that `x` looks like a Data value (shallow: the type name only). */
 export function isData(x: unknown): x is Data {
-  return (
-    typeof x === "object" && x !== null && DATA_TYPE_SET.has((x as { type?: unknown }).type as string)
-  );
+  return typeof x === "object" && x !== null && DATA_TYPE_SET.has((x as { type?: unknown }).type as string);
 }

@@ -31,7 +31,12 @@ export class Reader {
 
   need(n: number, what: string): void {
     if (this.end - this.pos < n) {
-      throw new DecodeError("truncated", this.offset(), what, `${n} bytes needed, ${this.end - this.pos} left`);
+      throw new DecodeError(
+        "truncated",
+        this.offset(),
+        what,
+        `${n} bytes needed, ${this.end - this.pos} left`,
+      );
     }
   }
 

@@ -3,8 +3,9 @@
 // work as Map keys — none of which a Uint8Array offers.
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder("utf-8");
-const strictUtf8Decoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading EF BB BF is content in Broker strings, not a marker to strip.
+const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const strictUtf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 const CHUNK = 0x2000;
 

@@ -28,8 +28,8 @@ describe("formatRealFixed (C printf %f)", () => {
   it("agrees with toFixed(6) wherever toFixed has no tie and no exponent form", () => {
     fc.assert(
       fc.property(fc.double({ min: -1e20, max: 1e20, noNaN: true }), (x) => {
-        const scaled = Math.abs(x) * 1e6;
-        fc.pre(Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-3);
+        // Skip exact ties (and near ones): there C rounds half to even and toFixed rounds up.
+        fc.pre(!x.toFixed(7).endsWith("5"));
         expect(formatRealFixed(x)).toBe(
           (Object.is(x, -0) ? "-" : "") + x.toFixed(6).replace(/^-?/, x < 0 ? "-" : ""),
         );

@@ -20,6 +20,7 @@ import {
 } from "../constructors.js";
 import { parseAddressText } from "../ip.js";
 import type { Data, PortProtocol } from "../value.js";
+import { cafParseDouble } from "./caf-number.js";
 import { JsonDecodeError } from "./errors.js";
 import { type JsonParseOptions, parseJson } from "./parse.js";
 import { parseIsoTimestamp } from "./time.js";
@@ -79,8 +80,12 @@ function realOf(node: Node | undefined, path: string): number {
       return Number.POSITIVE_INFINITY;
     case "-inf":
       return Number.NEGATIVE_INFINITY;
-    default:
-      return Number(node.text);
+    default: {
+      if (node.syntax === "any") return Number(node.text); // a JS number handed to us as such
+      const x = cafParseDouble(node.text);
+      if (typeof x === "string") fail(path, `real rejected by Broker's number parser: ${x}`, node);
+      return x;
+    }
   }
 }
 

@@ -1,6 +1,18 @@
 // Benchmarks (not tests): each line prints our time and a ratio against a
 // named baseline measured in the same run on the same machine.
-import { compare, count, hash, integer, real, set, string, table, vector, address, port } from "../dist/index.js";
+import {
+  address,
+  compare,
+  count,
+  hash,
+  integer,
+  port,
+  real,
+  set,
+  string,
+  table,
+  vector,
+} from "../dist/index.js";
 
 const N = 100_000;
 let seed = 42;
@@ -71,4 +83,6 @@ console.log(`ratio set/baseline: ${(tSet / tSetBase).toFixed(2)}x\n`);
 
 const entries = values.map((v, i) => [v, count(i)]);
 const tTable = time(() => table(entries));
-console.log(`table() of ${N} entries: ${tTable.toFixed(1)} ms (ratio to new Set baseline: ${(tTable / tSetBase).toFixed(2)}x)`);
+console.log(
+  `table() of ${N} entries: ${tTable.toFixed(1)} ms (ratio to new Set baseline: ${(tTable / tSetBase).toFixed(2)}x)`,
+);

@@ -12,6 +12,11 @@ export function corpusDir(): string {
   return dir;
 }
 
+/** Whether the corpus has this subfolder (a project's own fixtures hold only some of them). */
+export function hasSubfolder(subfolder: string): boolean {
+  return existsSync(join(corpusDir(), subfolder));
+}
+
 /** Every `<name>.json` manifest in one subfolder of the corpus (empty when the subfolder is absent). */
 export function manifests(
   subfolder: string,

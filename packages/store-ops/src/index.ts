@@ -6,3 +6,4 @@ export * from "./master.js";
 export * from "./memory.js";
 export * as ops from "./operations.js";
 export * from "./replay.js";
+export * from "./record-log.js";

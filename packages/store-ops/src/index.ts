@@ -5,5 +5,5 @@ export * from "./events.js";
 export * from "./master.js";
 export * from "./memory.js";
 export * as ops from "./operations.js";
-export * from "./replay.js";
 export * from "./record-log.js";
+export * from "./replay.js";

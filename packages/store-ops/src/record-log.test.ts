@@ -46,32 +46,41 @@ describe("record log", () => {
         }
         expect(read.records).toEqual(complete);
         if (cut === log.length) expect(read.stoppedAt).toBeUndefined();
-        else if (cut !== end) expect(read.stoppedAt).toMatchObject({ reason: "truncated", offset: cut < 6 ? 0 : end });
+        else if (cut !== end)
+          expect(read.stoppedAt).toMatchObject({ reason: "truncated", offset: cut < 6 ? 0 : end });
       }),
     );
   });
 
   it("corrupted at any byte: loses nothing before the damaged record and never returns a damaged one", () => {
     fc.assert(
-      fc.property(payloads.filter((r) => r.length > 0), fc.nat(), fc.integer({ min: 1, max: 255 }), (records, at, flip) => {
-        const log = logOf(records);
-        const i = 6 + (at % (log.length - 6));
-        const damaged = log.slice();
-        damaged[i]! ^= flip;
-        const read = readRecordLog(damaged);
-        let end = 6;
-        let n = 0;
-        while (n < records.length && end + 8 + records[n]!.length <= i) end += 8 + records[n++]!.length;
-        expect(read.records.slice(0, n)).toEqual(records.slice(0, n));
-        expect(read.records.length).toBe(n);
-        expect(read.stoppedAt?.offset).toBe(end);
-      }),
+      fc.property(
+        payloads.filter((r) => r.length > 0),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (records, at, flip) => {
+          const log = logOf(records);
+          const i = 6 + (at % (log.length - 6));
+          const damaged = log.slice();
+          damaged[i]! ^= flip;
+          const read = readRecordLog(damaged);
+          let end = 6;
+          let n = 0;
+          while (n < records.length && end + 8 + records[n]!.length <= i) end += 8 + records[n++]!.length;
+          expect(read.records.slice(0, n)).toEqual(records.slice(0, n));
+          expect(read.records.length).toBe(n);
+          expect(read.stoppedAt?.offset).toBe(end);
+        },
+      ),
     );
   });
 
   it("rejects foreign files and bounds record lengths", () => {
     expect(readRecordLog(new Uint8Array([1, 2, 3, 4, 5, 6, 7])).stoppedAt?.reason).toBe("bad-header");
     const huge = concat([recordLogHeader(), new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0])]);
-    expect(readRecordLog(huge, { maxRecordBytes: 1024 }).stoppedAt).toMatchObject({ reason: "corrupt", offset: 6 });
+    expect(readRecordLog(huge, { maxRecordBytes: 1024 }).stoppedAt).toMatchObject({
+      reason: "corrupt",
+      offset: 6,
+    });
   });
 });

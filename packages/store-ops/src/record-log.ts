@@ -49,28 +49,24 @@ export function frameRecord(payload: Uint8Array): Uint8Array {
 export function readRecordLog(bytes: Uint8Array, limits?: RecordLogLimits): RecordLogRead {
   const max = limits?.maxRecordBytes ?? 1 << 26;
   const records: Uint8Array[] = [];
+  const stop = (offset: number, reason: RecordLogStop["reason"], detail: string): RecordLogRead => ({
+    records,
+    stoppedAt: { offset, reason, detail },
+  });
   for (let i = 0; i < HEADER; i++) {
-    if (i >= bytes.length) return { records, stoppedAt: { offset: 0, reason: "truncated", detail: "incomplete file header" } };
-    if (bytes[i] !== RECORD_LOG_MAGIC[i]) {
-      return { records, stoppedAt: { offset: 0, reason: "bad-header", detail: "not a brokerkit record log" } };
-    }
+    if (i >= bytes.length) return stop(0, "truncated", "incomplete file header");
+    if (bytes[i] !== RECORD_LOG_MAGIC[i]) return stop(0, "bad-header", "not a brokerkit record log");
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = HEADER;
   while (pos < bytes.length) {
-    if (bytes.length - pos < FRAME) {
-      return { records, stoppedAt: { offset: pos, reason: "truncated", detail: "incomplete record frame" } };
-    }
+    if (bytes.length - pos < FRAME) return stop(pos, "truncated", "incomplete record frame");
     const length = view.getUint32(pos);
-    const checksum = view.getUint32(pos + 4);
-    if (length > max) {
-      return { records, stoppedAt: { offset: pos, reason: "corrupt", detail: `record length ${length} exceeds ${max}` } };
-    }
-    if (bytes.length - pos - FRAME < length) {
-      return { records, stoppedAt: { offset: pos, reason: "truncated", detail: `record of ${length} bytes is cut short` } };
-    }
-    if (crc32(bytes, pos + FRAME, pos + FRAME + length) !== checksum) {
-      return { records, stoppedAt: { offset: pos, reason: "corrupt", detail: "checksum mismatch" } };
+    if (length > max) return stop(pos, "corrupt", `record length ${length} exceeds ${max}`);
+    if (bytes.length - pos - FRAME < length)
+      return stop(pos, "truncated", `record of ${length} bytes is cut short`);
+    if (crc32(bytes, pos + FRAME, pos + FRAME + length) !== view.getUint32(pos + 4)) {
+      return stop(pos, "corrupt", "checksum mismatch");
     }
     records.push(bytes.slice(pos + FRAME, pos + FRAME + length));
     pos += FRAME + length;

@@ -1,1 +1,5 @@
-export {};
+export * from "./data/index.js";
+export { DecodeError, type DecodeErrorKind } from "./errors.js";
+export { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from "./limits.js";
+export { Reader } from "./reader.js";
+export { Writer } from "./writer.js";

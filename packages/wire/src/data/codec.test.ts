@@ -251,7 +251,7 @@ describe("DataStreamDecoder", () => {
           }
           d.end();
           expect(out.length).toBe(values.length);
-          out.forEach((v, i) => expect(equals(v, values[i]!)).toBe(true));
+          for (const [i, v] of out.entries()) expect(equals(v, values[i]!)).toBe(true);
         },
       ),
       { numRuns: 300 },

@@ -280,7 +280,12 @@ export function table(
   entries: Iterable<readonly [Data, Data]>,
   options?: { duplicates?: DuplicatePolicy },
 ): TableData {
-  const items = [...entries].map((e) => Object.freeze([e[0], e[1]] as const) as TableEntry);
+  // Entries that already are frozen pairs (e.g. from a decoder) are kept as they are.
+  const items = [...entries].map((e) =>
+    e.length === 2 && Object.isFrozen(e)
+      ? (e as TableEntry)
+      : (Object.freeze([e[0], e[1]] as const) as TableEntry),
+  );
   const sorted = canonicalOrder(items, (e) => e[0], options?.duplicates ?? "keep-first");
   return Object.freeze({ type: "table", entries: Object.freeze(sorted) });
 }

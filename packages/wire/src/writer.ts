@@ -10,7 +10,10 @@ export class Writer {
   }
 
   private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+    if (this.pos + n > this.buf.length) this.grow(n);
+  }
+
+  private grow(n: number): void {
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
     const next = new Uint8Array(size);
@@ -48,6 +51,12 @@ export class Writer {
     this.pos += 8;
   }
 
+  f64(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v);
+    this.pos += 8;
+  }
+
   bytes(b: Uint8Array): void {
     this.ensure(b.length);
     this.buf.set(b, this.pos);
@@ -69,6 +78,11 @@ export class Writer {
       v = Math.floor(v / 128);
     }
     this.buf[this.pos++] = v;
+  }
+
+  /** Start over, keeping the buffer (so a long-lived writer stops allocating). */
+  reset(): void {
+    this.pos = 0;
   }
 
   /** The bytes written so far (a copy, safe to keep). */

@@ -28,7 +28,7 @@ interface State {
 
 function length(r: Reader, what: string, max: number, minBytesEach: number): number {
   const at = r.offset();
-  const n = r.varbyte(`the ${what} length`);
+  const n = r.varbyte("a length");
   if (n > max) throw new DecodeError("limit", at, `a ${what} length of at most ${max}`, `got ${n}`);
   // Every element needs at least minBytesEach bytes: fewer left means the input is cut short.
   if (n * minBytesEach > r.remaining) {
@@ -53,11 +53,11 @@ function value(r: Reader, s: State, depth: number): Data {
     case 3:
       return Object.freeze({ type: "integer", value: r.i64("an integer") });
     case 4:
-      return Object.freeze({ type: "real", value: unpackReal(r.u64("a real"), s.format) });
+      return Object.freeze({ type: "real", value: readReal(r, s.format) });
     case 5:
     case 11: {
       const n = length(r, "string", s.limits.maxStringBytes, 1);
-      const binary = bytesToBinary(r.bytes, r.pos, r.pos + n);
+      const binary = n < 24 ? shortBinary(r.bytes, r.pos, n) : bytesToBinary(r.bytes, r.pos, r.pos + n);
       r.pos += n;
       return Object.freeze(tag === 5 ? { type: "string", binary } : { type: "enum_value", name: binary });
     }
@@ -102,7 +102,7 @@ function value(r: Reader, s: State, depth: number): Data {
       for (let i = 0; i < n; i++) {
         offsets.push(r.offset());
         const k = value(r, s, depth + 1);
-        entries.push([k, value(r, s, depth + 1)]);
+        entries.push(Object.freeze([k, value(r, s, depth + 1)] as const));
       }
       return canonical(() => table(entries, { duplicates: "throw" }), offsets, "table keys");
     }
@@ -132,6 +132,25 @@ function address(r: Reader): Data & { type: "address" } {
   r.need(16, "a 16-byte address");
   r.pos += 16;
   return Object.freeze({ type: "address", binary: bytesToBinary(r.bytes, start, start + 16) });
+}
+
+// String.fromCharCode.apply costs more than a loop for the short strings Zeek sends most.
+function shortBinary(bytes: Uint8Array, start: number, n: number): string {
+  let out = "";
+  for (let i = start; i < start + n; i++) out += String.fromCharCode(bytes[i]!);
+  return out;
+}
+
+function readReal(r: Reader, format: BinaryFormat): number {
+  r.need(8, "a real");
+  const exponent = (r.view.getUint16(r.pos) >> 4) & 0x7ff;
+  if (exponent !== 0 && exponent !== 0x7ff) {
+    // Normal numbers are plain IEEE bits in every generation (see real.ts).
+    const x = r.view.getFloat64(r.pos);
+    r.pos += 8;
+    return x;
+  }
+  return unpackReal(r.u64("a real"), format);
 }
 
 const NONE: Data = Object.freeze({ type: "none" });

@@ -24,7 +24,8 @@ export function writeData(w: Writer, v: Data, format: BinaryFormat): void {
       w.i64(v.value);
       return;
     case "real":
-      w.u64(packReal(v.value, format));
+      if (Math.abs(v.value) >= 2 ** -1022 && Math.abs(v.value) <= Number.MAX_VALUE) w.f64(v.value);
+      else w.u64(packReal(v.value, format)); // zeros, subnormals, NaN, infinities: CAF's special cases
       return;
     case "string":
       w.varbyte(v.binary.length);
@@ -62,7 +63,10 @@ export function writeData(w: Writer, v: Data, format: BinaryFormat): void {
 
 /** Broker's binary encoding of one value (default format "v1"). */
 export function encodeData(value: Data, options?: { readonly format?: BinaryFormat }): Uint8Array {
-  const w = new Writer();
-  writeData(w, value, options?.format ?? "v1");
-  return w.finish();
+  // One reused scratch writer: encoding is synchronous and never re-enters encodeData.
+  scratch.reset();
+  writeData(scratch, value, options?.format ?? "v1");
+  return scratch.finish();
 }
+
+const scratch = new Writer(4096);

@@ -1,3 +1,4 @@
+export * from "./broker1/index.js";
 export * from "./data/index.js";
 export { DecodeError, type DecodeErrorKind } from "./errors.js";
 export { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from "./limits.js";

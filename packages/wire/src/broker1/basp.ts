@@ -1,0 +1,283 @@
+import { bytesToBinary } from "@brokerkit/data-model";
+import { DecodeError } from "../errors.js";
+import { type DecodeLimits, resolveLimits } from "../limits.js";
+import { Reader } from "../reader.js";
+import { Writer } from "../writer.js";
+import {
+  type ActorHandle,
+  type CafError,
+  type CafMessage,
+  CafReader,
+  CafWriter,
+  type NodeId,
+} from "./caf.js";
+
+// BASP, CAF 0.17's framing (broker-1x spec §4): a 32-byte big-endian header,
+// then exactly payload_len bytes. No magic and no checksum, so a decoder
+// trusts the length; a payload it cannot parse is kept raw and the stream
+// continues at the next header.
+
+export const BASP_HEADER_SIZE = 32;
+
+export const BASP_OPERATIONS = [
+  "server_handshake",
+  "client_handshake",
+  "direct_message",
+  "routed_message",
+  "monitor_message",
+  "down_message",
+  "heartbeat",
+] as const;
+export type BaspOperation = (typeof BASP_OPERATIONS)[number];
+
+export interface BaspHeader {
+  /** The operation code (0-6 are defined; others are kept as numbers and the payload as raw bytes). */
+  readonly operation: number;
+  /** Bytes 1-2, written as zero by CAF. */
+  readonly padding: number;
+  /** 0x01 named receiver (dest is an atom), 0x02 select connection. */
+  readonly flags: number;
+  readonly payloadLength: number;
+  /** The BASP version (server handshake) or the message id (direct/routed messages). */
+  readonly operationData: bigint;
+  readonly sourceActor: bigint;
+  readonly destActor: bigint;
+}
+
+export type BaspPayload =
+  | {
+      readonly kind: "server_handshake";
+      readonly node: NodeId;
+      readonly appIds: readonly string[];
+      readonly publishedActor: bigint;
+      readonly signatures: readonly string[];
+    }
+  | { readonly kind: "client_handshake"; readonly node: NodeId }
+  | { readonly kind: "direct_message"; readonly stages: readonly ActorHandle[]; readonly message: CafMessage }
+  | {
+      readonly kind: "routed_message";
+      readonly source: NodeId;
+      readonly dest: NodeId;
+      readonly stages: readonly ActorHandle[];
+      readonly message: CafMessage;
+    }
+  | { readonly kind: "monitor_message"; readonly source: NodeId; readonly dest: NodeId }
+  | {
+      readonly kind: "down_message";
+      readonly source: NodeId;
+      readonly dest: NodeId;
+      readonly reason: CafError;
+    }
+  | { readonly kind: "heartbeat" }
+  /** A payload brokerkit could not decode (unknown operation or type, malformed bytes): kept exactly. */
+  | { readonly kind: "unknown"; readonly raw: string; readonly error?: DecodeError };
+
+export interface BaspMessage {
+  readonly header: BaspHeader;
+  readonly payload: BaspPayload;
+}
+
+export function readBaspHeader(r: Reader): BaspHeader {
+  const operation = r.u8("a BASP operation");
+  const padding = r.u16("BASP padding");
+  const flags = r.u8("BASP flags");
+  const payloadLength = r.u32("a BASP payload length");
+  return {
+    operation,
+    padding,
+    flags,
+    payloadLength,
+    operationData: r.u64("BASP operation data"),
+    sourceActor: r.u64("a source actor"),
+    destActor: r.u64("a destination actor"),
+  };
+}
+
+function strings(c: CafReader, what: string): string[] {
+  const n = c.count(what, 1);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(c.string(what));
+  return out;
+}
+
+function stages(c: CafReader): ActorHandle[] {
+  const n = c.count("a forwarding stack", 16);
+  const out: ActorHandle[] = [];
+  for (let i = 0; i < n; i++) out.push(c.handle());
+  return out;
+}
+
+function payloadOf(operation: number, c: CafReader): BaspPayload {
+  switch (BASP_OPERATIONS[operation]) {
+    case "server_handshake":
+      return {
+        kind: "server_handshake",
+        node: c.node(),
+        appIds: strings(c, "application identifiers"),
+        publishedActor: c.r.u64("the published actor id"),
+        signatures: strings(c, "interface signatures"),
+      };
+    case "client_handshake":
+      return { kind: "client_handshake", node: c.node() };
+    case "direct_message":
+      return { kind: "direct_message", stages: stages(c), message: c.message(0) };
+    case "routed_message":
+      return {
+        kind: "routed_message",
+        source: c.node(),
+        dest: c.node(),
+        stages: stages(c),
+        message: c.message(0),
+      };
+    case "monitor_message":
+      return { kind: "monitor_message", source: c.node(), dest: c.node() };
+    case "down_message":
+      return { kind: "down_message", source: c.node(), dest: c.node(), reason: c.error(0) };
+    case "heartbeat":
+      return { kind: "heartbeat" };
+    default:
+      throw new DecodeError("invalid", c.r.offset(), "a BASP operation 0-6", `got ${operation}`);
+  }
+}
+
+/**
+ * Decode the payload of one BASP message. Never throws: what cannot be
+ * decoded (or leaves bytes over) becomes an `unknown` payload holding the
+ * exact bytes and the reason.
+ */
+export function decodeBaspPayload(
+  header: BaspHeader,
+  payload: Uint8Array,
+  base: number,
+  limits: DecodeLimits,
+): BaspPayload {
+  const r = new Reader(payload, 0, payload.length, base);
+  try {
+    const p = payloadOf(header.operation, new CafReader(r, limits));
+    if (r.remaining > 0)
+      throw new DecodeError(
+        "trailing",
+        r.offset(),
+        "the end of the BASP payload",
+        `${r.remaining} bytes left`,
+      );
+    return p;
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return { kind: "unknown", raw: bytesToBinary(payload), error: e };
+  }
+}
+
+function writePayload(c: CafWriter, p: BaspPayload): void {
+  const list = (xs: readonly string[]) => {
+    c.w.varbyte(xs.length);
+    for (const s of xs) c.string(s);
+  };
+  switch (p.kind) {
+    case "server_handshake":
+      c.node(p.node);
+      list(p.appIds);
+      c.w.u64(p.publishedActor);
+      list(p.signatures);
+      return;
+    case "client_handshake":
+      c.node(p.node);
+      return;
+    case "direct_message":
+    case "routed_message":
+      if (p.kind === "routed_message") {
+        c.node(p.source);
+        c.node(p.dest);
+      }
+      c.w.varbyte(p.stages.length);
+      for (const h of p.stages) c.handle(h);
+      c.message(p.message);
+      return;
+    case "monitor_message":
+    case "down_message":
+      c.node(p.source);
+      c.node(p.dest);
+      if (p.kind === "down_message") c.error(p.reason);
+      return;
+    case "heartbeat":
+      return;
+    case "unknown":
+      c.w.binary(p.raw);
+      return;
+  }
+}
+
+/** The bytes of one BASP message; the header's payload length is recomputed from the payload. */
+export function encodeBaspMessage(m: BaspMessage): Uint8Array {
+  const body = new Writer();
+  writePayload(new CafWriter(body), m.payload);
+  const payload = body.finish();
+  const w = new Writer(BASP_HEADER_SIZE + payload.length);
+  const h = m.header;
+  w.u8(h.operation);
+  w.u16(h.padding);
+  w.u8(h.flags);
+  w.u32(payload.length);
+  w.u64(h.operationData);
+  w.u64(h.sourceActor);
+  w.u64(h.destActor);
+  w.bytes(payload);
+  return w.finish();
+}
+
+/** A decoded message and where its first byte was in the direction's byte stream. */
+export interface BaspFrame {
+  readonly offset: number;
+  readonly message: BaspMessage;
+}
+
+/**
+ * One direction of a BASP connection, fed in chunks of any size. A header
+ * whose payload length exceeds the limit cannot be skipped safely (the length
+ * is all BASP has), so it ends the stream with a DecodeError.
+ */
+export class BaspStreamDecoder {
+  private buffer = new Uint8Array(0);
+  private consumed = 0;
+  private readonly limits: DecodeLimits;
+
+  constructor(limits?: Partial<DecodeLimits>) {
+    this.limits = resolveLimits(limits);
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  push(chunk: Uint8Array): BaspFrame[] {
+    const joined = new Uint8Array(this.buffer.length + chunk.length);
+    joined.set(this.buffer);
+    joined.set(chunk, this.buffer.length);
+    const out: BaspFrame[] = [];
+    let pos = 0;
+    while (joined.length - pos >= BASP_HEADER_SIZE) {
+      const header = readBaspHeader(new Reader(joined, pos, joined.length, this.consumed));
+      if (header.payloadLength > this.limits.maxMessageBytes) {
+        throw new DecodeError(
+          "limit",
+          this.consumed + pos + 4,
+          `a BASP payload of at most ${this.limits.maxMessageBytes} bytes`,
+        );
+      }
+      const end = pos + BASP_HEADER_SIZE + header.payloadLength;
+      if (end > joined.length) break;
+      const payload = joined.subarray(pos + BASP_HEADER_SIZE, end);
+      out.push({
+        offset: this.consumed + pos,
+        message: {
+          header,
+          payload: decodeBaspPayload(header, payload, this.consumed + pos + BASP_HEADER_SIZE, this.limits),
+        },
+      });
+      pos = end;
+    }
+    this.consumed += pos;
+    this.buffer = joined.slice(pos);
+    return out;
+  }
+}

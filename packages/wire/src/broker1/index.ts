@@ -1,0 +1,3 @@
+export * from "./basp.js";
+export * from "./caf.js";
+export * from "./connection.js";

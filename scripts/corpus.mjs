@@ -3,12 +3,14 @@
 // ../shared/fixtures (real captures with manifests). The folder is the first
 // argument, else $BROKERKIT_CORPUS, else ../shared/fixtures beside the checkout.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const dir = resolve(process.argv[2] ?? process.env.BROKERKIT_CORPUS ?? join(root, "..", "shared", "fixtures"));
+const dir = resolve(
+  process.argv[2] ?? process.env.BROKERKIT_CORPUS ?? join(root, "..", "shared", "fixtures"),
+);
 
 if (!existsSync(dir) || !statSync(dir).isDirectory()) {
   console.error(`\nCORPUS MISSING: ${dir} does not exist.`);

@@ -4,7 +4,7 @@ import { arbitraryData, arbitraryReal } from "../arbitrary.js";
 import { real, timestamp } from "../constructors.js";
 import { equals } from "../order.js";
 import { fromPlain, toPlain } from "../plain.js";
-import type { Data } from "../value.js";
+import { DATA_TYPES, type Data } from "../value.js";
 import { fromJson } from "./decode.js";
 import { toJsonBinary, toJsonBytes } from "./encode.js";
 import { JsonDecodeError } from "./errors.js";
@@ -23,19 +23,13 @@ function jsonExact(v: Data): Data {
   }
 }
 
-const notHugeReal = (v: Data): boolean =>
-  v.type === "real"
-    ? !(Math.abs(v.value) >= 2 ** 64 && Number.isFinite(v.value))
-    : v.type === "vector" || v.type === "set"
-      ? v.elements.every(notHugeReal)
-      : v.type === "table"
-        ? v.entries.every(([k, x]) => notHugeReal(k) && notHugeReal(x))
-        : true;
-
 describe("JSON round trips", () => {
-  it("toJson(fromJson(toJson(v))) = toJson(v) for every value Broker can read back", () => {
+  // Reals are left out here: CAF reads "%f" text back not correctly rounded, so a real can drift in
+  // the last printed digit on every trip, as it does in Broker (see caf-number.test.ts).
+  const noReals = DATA_TYPES.filter((t) => t !== "real");
+  it("toJson(fromJson(toJson(v))) = toJson(v) for every value without reals", () => {
     fc.assert(
-      fc.property(arbitraryData({ edgeBias: true }).filter(notHugeReal), (v) => {
+      fc.property(arbitraryData({ edgeBias: true, types: noReals }), (v) => {
         const json = toJsonBinary(v);
         try {
           expect(toJsonBinary(fromJson(toJsonBytes(v)))).toBe(json);

@@ -15,7 +15,7 @@ export { JsonDecodeError } from "./json/errors.js";
 export { type JsonParseOptions, parseJson } from "./json/parse.js";
 export * from "./json/schema.js";
 export type { JsonNode } from "./json/tree.js";
-export { compare, compareReal, equals } from "./order.js";
+export { compare, compareLegacy, compareReal, equals } from "./order.js";
 export { fromPlain, type Plain, toPlain } from "./plain.js";
 export { formatRealFixed } from "./printf.js";
 export { toText, toTextBinary, toTextBytes } from "./text.js";

@@ -20,7 +20,7 @@ import {
   vector,
 } from "./constructors.js";
 import { hash } from "./hash.js";
-import { compare, equals } from "./order.js";
+import { compare, compareLegacy, equals } from "./order.js";
 import type { Data } from "./value.js";
 
 const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
@@ -157,5 +157,27 @@ describe("Broker's order", () => {
   it("treats -0.0 and 0.0 as equal, like Broker", () => {
     expect(compare(real(-0), real(0))).toBe(0);
     expect(set([real(0), real(-0)]).elements).toHaveLength(1);
+  });
+});
+
+describe("compareLegacy (Broker before 2.8.0-dev.132)", () => {
+  it("treats subnets with the same network as equivalent, and is otherwise compare", () => {
+    expect(compareLegacy(subnet("::/0"), subnet("::/3"))).toBe(0);
+    expect(compare(subnet("::/0"), subnet("::/3"))).toBeLessThan(0);
+    expect(compareLegacy(subnet("10.0.0.0/8"), subnet("11.0.0.0/8"))).toBeLessThan(0);
+    expect(
+      compareLegacy(vector([subnet("::/0"), count(1)]), vector([subnet("::/1"), count(2)])),
+    ).toBeLessThan(0);
+  });
+
+  it("is a strict weak order that never contradicts compare", () => {
+    fc.assert(
+      fc.property(small, small, (a, b) => {
+        const l = compareLegacy(a, b);
+        expect(sign(l) + sign(compareLegacy(b, a))).toBe(0);
+        if (l !== 0) expect(sign(compare(a, b))).toBe(sign(l));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -21,28 +21,29 @@ export function compareReal(a: number, b: number): number {
   return an === bn ? 0 : an ? 1 : -1;
 }
 
-function compareSequences(a: readonly Data[], b: readonly Data[]): number {
+type Order = (a: Data, b: Data) => number;
+
+function compareSequences(a: readonly Data[], b: readonly Data[], cmp: Order): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const c = compare(a[i]!, b[i]!);
+    const c = cmp(a[i]!, b[i]!);
     if (c !== 0) return c;
   }
   return a.length - b.length;
 }
 
-function compareEntries(a: readonly TableEntry[], b: readonly TableEntry[]): number {
+function compareEntries(a: readonly TableEntry[], b: readonly TableEntry[], cmp: Order): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const [ak, av] = a[i]!;
     const [bk, bv] = b[i]!;
-    const c = compare(ak, bk) || compare(av, bv);
+    const c = cmp(ak, bk) || cmp(av, bv);
     if (c !== 0) return c;
   }
   return a.length - b.length;
 }
 
-/** Broker's total order: negative, zero or positive as `a` sorts before, with or after `b`. */
-export function compare(a: Data, b: Data): number {
+function compareWith(a: Data, b: Data, legacySubnets: boolean): number {
   if (a.type !== b.type) return typeTag(a) - typeTag(b);
   switch (a.type) {
     case "none":
@@ -64,7 +65,8 @@ export function compare(a: Data, b: Data): number {
       return cmpPrimitive(a.name, (b as typeof a).name);
     case "subnet": {
       const o = b as typeof a;
-      return cmpPrimitive(a.network.binary, o.network.binary) || a.rawLength - o.rawLength;
+      const byNetwork = cmpPrimitive(a.network.binary, o.network.binary);
+      return legacySubnets ? byNetwork : byNetwork || a.rawLength - o.rawLength;
     }
     case "port": {
       const o = b as typeof a;
@@ -72,10 +74,26 @@ export function compare(a: Data, b: Data): number {
     }
     case "set":
     case "vector":
-      return compareSequences(a.elements, (b as typeof a).elements);
+      return compareSequences(a.elements, (b as typeof a).elements, legacySubnets ? compareLegacy : compare);
     case "table":
-      return compareEntries(a.entries, (b as typeof a).entries);
+      return compareEntries(a.entries, (b as typeof a).entries, legacySubnets ? compareLegacy : compare);
   }
+}
+
+/** Broker's total order: negative, zero or positive as `a` sorts before, with or after `b`. */
+export function compare(a: Data, b: Data): number {
+  return compareWith(a, b, false);
+}
+
+/**
+ * Broker's order before 2.8.0-dev.132 (Broker 1.x and 2.0–2.7, i.e. Zeek up to 7.0): there
+ * `subnet::operator<` compared the length of the left operand with itself, so subnets
+ * with the same network are equivalent whatever their lengths (a set holds only one of
+ * them), while `==` still tells them apart. Use this to reproduce what such a peer does
+ * with sets and tables; it is a strict weak order, coarser than `equals` on subnets.
+ */
+export function compareLegacy(a: Data, b: Data): number {
+  return compareWith(a, b, true);
 }
 
 /** Equality consistent with `compare` (so NaN equals NaN, and -0.0 equals 0.0). */

@@ -1,6 +1,6 @@
+import { arbitraryData } from "@brokerkit/data-model/arbitrary";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arbitraryValue } from "../data/test-values.js";
 import { DecodeError } from "../errors.js";
 import { type BaspMessage, BaspStreamDecoder, encodeBaspMessage } from "./basp.js";
 import { type ActorHandle, atom, atomText, type NodeId, nodeIdText, signatureTypes } from "./caf.js";
@@ -100,16 +100,17 @@ const handle: fc.Arbitrary<ActorHandle> = fc.record({
   id: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
   node,
 });
-const reals = fc
-  .double({ noNaN: true, noDefaultInfinity: true })
-  .filter((x) => x === 0 || Math.abs(x) >= 2 ** -1022);
 
 // A downstream batch of node messages, as Broker 1.4 peers exchange them.
 const batch = fc
   .tuple(
     handle,
     fc.array(
-      fc.tuple(fc.string(), arbitraryValue({ reals, maxDepth: 2 }), fc.integer({ min: 0, max: 65535 })),
+      fc.tuple(
+        fc.string(),
+        arbitraryData({ noInfinity: true, noSubnormal: true, maxDepth: 2 }),
+        fc.integer({ min: 0, max: 65535 }),
+      ),
       { maxLength: 4 },
     ),
     fc.bigInt({ min: 0n, max: 2n ** 62n }),

@@ -271,7 +271,9 @@ function canonicalOrder<T>(items: readonly T[], keyOf: (t: T) => Data, duplicate
 
 /** A set: sorted by Broker's order, equal elements collapsed (the first one is kept, or throw). */
 export function set(elements: Iterable<Data>, options?: { duplicates?: DuplicatePolicy }): SetData {
-  const sorted = canonicalOrder([...elements], (d) => d, options?.duplicates ?? "keep-first");
+  // canonicalOrder copies, so an array argument needs no defensive copy here.
+  const items = Array.isArray(elements) ? (elements as Data[]) : [...elements];
+  const sorted = canonicalOrder(items, (d) => d, options?.duplicates ?? "keep-first");
   return Object.freeze({ type: "set", elements: Object.freeze(sorted) });
 }
 
@@ -281,7 +283,7 @@ export function table(
   options?: { duplicates?: DuplicatePolicy },
 ): TableData {
   // Entries that already are frozen pairs (e.g. from a decoder) are kept as they are.
-  const items = [...entries].map((e) =>
+  const items = (Array.isArray(entries) ? (entries as (readonly [Data, Data])[]) : [...entries]).map((e) =>
     e.length === 2 && Object.isFrozen(e)
       ? (e as TableEntry)
       : (Object.freeze([e[0], e[1]] as const) as TableEntry),

@@ -79,18 +79,24 @@ function value(r: Reader, s: State, depth: number): Data {
       return Object.freeze({ type: "timestamp", value: r.i64("a timestamp") });
     case 10:
       return Object.freeze({ type: "timespan", value: r.i64("a timespan") });
-    case 12:
     case 14: {
       if (depth >= s.limits.maxDepth)
         throw new DecodeError("limit", at, `nesting of at most ${s.limits.maxDepth}`);
-      const n = length(r, tag === 12 ? "set" : "vector", s.limits.maxContainerLength, 1);
+      const n = length(r, "vector", s.limits.maxContainerLength, 1);
+      const elements: Data[] = [];
+      for (let i = 0; i < n; i++) elements.push(value(r, s, depth + 1));
+      return Object.freeze({ type: "vector", elements: Object.freeze(elements) });
+    }
+    case 12: {
+      if (depth >= s.limits.maxDepth)
+        throw new DecodeError("limit", at, `nesting of at most ${s.limits.maxDepth}`);
+      const n = length(r, "set", s.limits.maxContainerLength, 1);
       const elements: Data[] = [];
       const offsets: number[] = [];
       for (let i = 0; i < n; i++) {
         offsets.push(r.offset());
         elements.push(value(r, s, depth + 1));
       }
-      if (tag === 14) return Object.freeze({ type: "vector", elements: Object.freeze(elements) });
       return canonical(() => set(elements, { duplicates: "throw" }), offsets, "set elements");
     }
     case 13: {

@@ -1,4 +1,5 @@
 export * from "./appliers.js";
+export * from "./broker1.js";
 export * from "./clone.js";
 export * from "./command.js";
 export * from "./events.js";

@@ -1,61 +1,68 @@
-// Replays the store commands a real Broker 1.4 master broadcast (as listed in
-// the corpus manifests) and checks that the rebuilt clone holds exactly what
-// the real clone held at the end.
+// Rebuilds Broker 1.4 stores from the traffic decoded out of the captures and
+// checks the clone's final contents against what the real clone held.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { readTcpConnections } from "@brokerkit/capture";
 import { compare, type Data, toText } from "@brokerkit/data-model";
+import { decodeBroker1Connection, nodeMessagesOf } from "@brokerkit/wire";
 import { describe, expect, it } from "vitest";
-import { hasSubfolder, manifests } from "../../../test-support/corpus.js";
+import { corpusDir, hasSubfolder, manifests } from "../../../test-support/corpus.js";
 import { dataFromBroker14Typed } from "../../../test-support/manifest-values.js";
+import { fromBroker1Command } from "./broker1.js";
 import type { StoreCommand } from "./command.js";
 import { replayBroadcasts } from "./replay.js";
 
 type Obj = Record<string, unknown>;
 
-function commandFromManifest(c: Obj): StoreCommand | undefined {
-  const d = (x: unknown) => dataFromBroker14Typed(x as Obj);
-  const publisher = c.publisher
-    ? {
-        endpoint: (c.publisher as Obj).endpoint as string,
-        object: BigInt((c.publisher as Obj).object as number),
+const rendered = (pairs: (readonly [Data, Data])[]) =>
+  [...pairs].sort((a, b) => compare(a[0], b[0])).map(([k, v]) => `${toText(k)} -> ${toText(v)}`);
+
+/** What reached the clone: the snapshot (a set_command direct message) and the master's clone-topic commands. */
+function cloneInput(pcap: Uint8Array, store: string): StoreCommand[] {
+  const out: StoreCommand[] = [];
+  for (const conn of readTcpConnections(pcap)) {
+    for (const m of decodeBroker1Connection(conn)) {
+      const p = m.message.payload;
+      if (p.kind === "direct_message") {
+        for (const e of p.message.elements)
+          if (e.type === "broker::set_command") out.push({ kind: "snapshot", entries: e.value });
       }
-    : undefined;
-  const expiry = c.expiry === null || c.expiry === undefined ? undefined : BigInt(c.expiry as string);
-  switch (c.cmd) {
-    case "put":
-      return { kind: "put", key: d(c.key), value: d(c.value), expiry, publisher };
-    case "erase":
-    case "expire":
-      return { kind: c.cmd, key: d(c.key), publisher };
-    case "clear":
-      return { kind: "clear" };
-    default:
-      return undefined; // snapshot / snapshot_sync carry no state in the stream
+      for (const n of nodeMessagesOf(m.message)) {
+        if (n.content.kind !== "command" || n.content.topic !== `${store}/<$>/data/clone`) continue;
+        const c = fromBroker1Command(n.content.command);
+        if (c) out.push(c);
+      }
+    }
   }
+  return out;
 }
 
-const sorted = (pairs: [Data, Data][]) =>
-  pairs.sort((a, b) => compare(a[0], b[0])).map(([k, v]) => `${toText(k)} -> ${toText(v)}`);
-
-describe("Broker 1.4 store captures", () => {
-  const files = manifests("broker-1.4").filter((f) => Array.isArray(f.manifest.command_messages));
-  it("has store manifests", () => {
+describe("Broker 1.4 stores rebuilt from captured traffic", () => {
+  const files = manifests("broker-1.4").filter((f) => typeof f.manifest.store_name === "string");
+  it("has store captures wherever the corpus has a broker-1.4 folder", () => {
     if (hasSubfolder("broker-1.4")) expect(files.length).toBeGreaterThan(0);
   });
   for (const { name, manifest } of files) {
-    it(`${name}: replaying the master's broadcasts rebuilds the clone's final contents`, () => {
-      const log = (manifest.command_messages as Obj[])
-        .filter((m) => String(m.topic).endsWith("/data/clone"))
-        .map((m, i) => ({ seq: BigInt(i + 1), time: 0n, command: commandFromManifest(m.command as Obj) }))
-        .filter((c): c is { seq: bigint; time: bigint; command: StoreCommand } => c.command !== undefined);
-      const { clone } = replayBroadcasts(log);
+    it(`${name}: replaying the clone's input gives the real clone's final contents`, () => {
+      const commands = cloneInput(
+        readFileSync(join(corpusDir(), "broker-1.4", manifest.pcap as string)),
+        manifest.store_name as string,
+      );
+      expect(commands.length).toBeGreaterThan(0);
+      const { clone } = replayBroadcasts(
+        commands.map((command, i) => ({ seq: BigInt(i + 1), time: 0n, command })),
+      );
       const expected = ((manifest.final_contents as Obj).clone as Obj[]).map(
         (e) =>
           [
             dataFromBroker14Typed((e.key as Obj).typed as Obj),
             dataFromBroker14Typed((e.value as Obj).typed as Obj),
-          ] as [Data, Data],
+          ] as const,
       );
       expect(expected.length).toBeGreaterThan(0);
-      expect(sorted(clone.backend.entries().map((e) => [e.key, e.value]))).toEqual(sorted(expected));
+      expect(rendered(clone.backend.entries().map((e) => [e.key, e.value] as const))).toEqual(
+        rendered(expected),
+      );
     });
   }
 });

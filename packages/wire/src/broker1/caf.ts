@@ -382,8 +382,11 @@ export class CafReader {
     return { content, ttl, receivers };
   }
 
-  slots(): StreamSlots {
-    return { sender: this.r.u16("a sender slot"), receiver: this.r.u16("a receiver slot") };
+  /** What every up- and downstream message starts with: slots, sender, and the variant index. */
+  streamHead(what: string): { slots: StreamSlots; sender: ActorHandle; at: number; index: number } {
+    const slots = { sender: this.r.u16("a sender slot"), receiver: this.r.u16("a receiver slot") };
+    const sender = this.handle();
+    return { slots, sender, at: this.r.offset(), index: this.r.u8(what) };
   }
 
   element(type: string, depth: number): CafValue {
@@ -453,10 +456,7 @@ export class CafReader {
           },
         };
       case "@upstream_msg": {
-        const slots = this.slots();
-        const sender = this.handle();
-        const at = this.r.offset();
-        const index = this.r.u8("an upstream_msg kind");
+        const { slots, sender, at, index } = this.streamHead("an upstream_msg kind");
         switch (index) {
           case 0:
             return {
@@ -492,10 +492,7 @@ export class CafReader {
         }
       }
       case "@downstream_msg": {
-        const slots = this.slots();
-        const sender = this.handle();
-        const at = this.r.offset();
-        const index = this.r.u8("a downstream_msg kind");
+        const { slots, sender, at, index } = this.streamHead("a downstream_msg kind");
         switch (index) {
           case 0:
             return {

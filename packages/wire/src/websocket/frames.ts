@@ -1,0 +1,215 @@
+import { DecodeError } from "../errors.js";
+import { type DecodeLimits, resolveLimits } from "../limits.js";
+import { Reader } from "../reader.js";
+import { Writer } from "../writer.js";
+
+// RFC 6455 framing, for reading captured WebSocket traffic (Broker's and
+// Zeek's JSON API) and for clients. Payloads are unmasked on decode; the mask
+// key is kept so a frame re-encodes to the bytes captured.
+
+export const WS_OPCODES = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
+
+export interface WebSocketFrame {
+  readonly fin: boolean;
+  /** RSV1-3 as a 3-bit number; RSV1 (4) marks a permessage-deflate compressed message. */
+  readonly rsv: number;
+  readonly opcode: number;
+  /** The 4-byte masking key of a client frame, or undefined for an unmasked (server) frame. */
+  readonly mask?: Uint8Array;
+  /** Unmasked payload. */
+  readonly payload: Uint8Array;
+  /** How the length was written (7-bit, 16-bit or 64-bit form), so re-encoding is exact. */
+  readonly lengthForm: 7 | 16 | 64;
+}
+
+/** Read one frame at the reader's position ("truncated" if it is not all there yet). */
+export function readWebSocketFrame(r: Reader, limits: DecodeLimits): WebSocketFrame {
+  const b0 = r.u8("a WebSocket frame header");
+  const b1 = r.u8("a WebSocket frame header");
+  const opcode = b0 & 0x0f;
+  if (![0, 1, 2, 8, 9, 10].includes(opcode))
+    throw new DecodeError("invalid", r.offset() - 2, "a WebSocket opcode", `got ${opcode}`);
+  const at = r.offset();
+  let length = b1 & 0x7f;
+  let lengthForm: 7 | 16 | 64 = 7;
+  if (length === 126) {
+    length = r.u16("a 16-bit payload length");
+    lengthForm = 16;
+  } else if (length === 127) {
+    const big = r.u64("a 64-bit payload length");
+    if (big > BigInt(limits.maxMessageBytes)) {
+      throw new DecodeError("limit", at, `a WebSocket payload of at most ${limits.maxMessageBytes} bytes`);
+    }
+    length = Number(big);
+    lengthForm = 64;
+  }
+  if (length > limits.maxMessageBytes)
+    throw new DecodeError("limit", at, `a WebSocket payload of at most ${limits.maxMessageBytes} bytes`);
+  if (opcode >= 8 && (length > 125 || (b0 & 0x80) === 0)) {
+    throw new DecodeError("invalid", at, "a control frame of at most 125 bytes, not fragmented");
+  }
+  const mask = b1 & 0x80 ? r.take(4, "a masking key").slice() : undefined;
+  const payload = r.take(length, "the frame payload").slice();
+  if (mask) for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i & 3]!;
+  return {
+    fin: (b0 & 0x80) !== 0,
+    rsv: (b0 >> 4) & 7,
+    opcode,
+    ...(mask ? { mask } : {}),
+    payload,
+    lengthForm,
+  };
+}
+
+export function encodeWebSocketFrame(f: WebSocketFrame): Uint8Array {
+  const w = new Writer(14 + f.payload.length);
+  w.u8((f.fin ? 0x80 : 0) | ((f.rsv & 7) << 4) | (f.opcode & 0x0f));
+  const maskBit = f.mask ? 0x80 : 0;
+  const n = f.payload.length;
+  const form = Math.max(f.lengthForm, n > 0xffff ? 64 : n > 125 ? 16 : 7);
+  if (form === 7) w.u8(maskBit | n);
+  else if (form === 16) {
+    w.u8(maskBit | 126);
+    w.u16(n);
+  } else {
+    w.u8(maskBit | 127);
+    w.u64(BigInt(n));
+  }
+  if (f.mask) {
+    w.bytes(f.mask);
+    const masked = f.payload.slice();
+    for (let i = 0; i < masked.length; i++) masked[i]! ^= f.mask[i & 3]!;
+    w.bytes(masked);
+  } else {
+    w.bytes(f.payload);
+  }
+  return w.finish();
+}
+
+/** A complete message: the frames of one data message joined, or one control frame. */
+export interface WebSocketMessage {
+  readonly opcode: number;
+  /** True when RSV1 is set: the payload is permessage-deflate compressed and has not been inflated. */
+  readonly compressed: boolean;
+  readonly payload: Uint8Array;
+  /** Close frames: the status code and reason, when present. */
+  readonly close?: { readonly code: number; readonly reason: string };
+  /** Stream offset of the first frame. */
+  readonly offset: number;
+  readonly frames: readonly WebSocketFrame[];
+}
+
+/**
+ * One direction of a WebSocket connection in chunks of any size: frames are
+ * joined into messages (control frames may arrive between fragments). Until
+ * `upgraded` the bytes are an HTTP/1.1 head, skipped up to its blank line.
+ */
+export class WebSocketStreamDecoder {
+  private buffer = new Uint8Array(0);
+  private consumed = 0;
+  private fragments: { frames: WebSocketFrame[]; offset: number } | undefined;
+  private readonly limits: DecodeLimits;
+  /** The HTTP head (request or response) seen before the frames, once complete. */
+  httpHead: string | undefined;
+  /** True once a response head that is not "101 Switching Protocols" was seen: no frames follow. */
+  refused = false;
+
+  constructor(
+    private upgraded = false,
+    limits?: Partial<DecodeLimits>,
+  ) {
+    this.limits = resolveLimits(limits);
+  }
+
+  push(chunk: Uint8Array): WebSocketMessage[] {
+    const joined = new Uint8Array(this.buffer.length + chunk.length);
+    joined.set(this.buffer);
+    joined.set(chunk, this.buffer.length);
+    let pos = 0;
+    if (!this.upgraded) {
+      const end = findBlankLine(joined);
+      if (end < 0) {
+        if (joined.length > 65536)
+          throw new DecodeError("limit", this.consumed, "an HTTP head of at most 64 KiB");
+        this.buffer = joined;
+        return [];
+      }
+      this.httpHead = new TextDecoder().decode(joined.subarray(0, end));
+      this.upgraded = true;
+      this.refused = /^HTTP\/1\.[01] (?!101)/.test(this.httpHead);
+      pos = end;
+    }
+    if (this.refused) {
+      // An HTTP error answer (its body is not WebSocket frames).
+      this.consumed += joined.length;
+      this.buffer = new Uint8Array(0);
+      return [];
+    }
+    const out: WebSocketMessage[] = [];
+    const r = new Reader(joined, pos, joined.length, this.consumed);
+    while (r.pos < joined.length) {
+      const start = r.pos;
+      let frame: WebSocketFrame;
+      try {
+        frame = readWebSocketFrame(r, this.limits);
+      } catch (e) {
+        if (e instanceof DecodeError && e.kind === "truncated") {
+          r.pos = start;
+          break;
+        }
+        throw e;
+      }
+      const offset = this.consumed + start;
+      if (frame.opcode >= 8) {
+        out.push(message([frame], offset));
+      } else if (frame.opcode === 0) {
+        if (!this.fragments)
+          throw new DecodeError("invalid", offset, "a first frame before a continuation frame");
+        this.fragments.frames.push(frame);
+        if (frame.fin) {
+          out.push(message(this.fragments.frames, this.fragments.offset));
+          this.fragments = undefined;
+        }
+      } else if (frame.fin) {
+        out.push(message([frame], offset));
+      } else {
+        this.fragments = { frames: [frame], offset };
+      }
+    }
+    this.consumed += r.pos;
+    this.buffer = joined.slice(r.pos);
+    return out;
+  }
+}
+
+function message(frames: WebSocketFrame[], offset: number): WebSocketMessage {
+  const first = frames[0]!;
+  const payload = frames.length === 1 ? first.payload : concat(frames.map((f) => f.payload));
+  const close =
+    first.opcode === 8 && payload.length >= 2
+      ? {
+          close: {
+            code: (payload[0]! << 8) | payload[1]!,
+            reason: new TextDecoder().decode(payload.subarray(2)),
+          },
+        }
+      : {};
+  return { opcode: first.opcode, compressed: (first.rsv & 4) !== 0, payload, ...close, offset, frames };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function findBlankLine(b: Uint8Array): number {
+  for (let i = 3; i < b.length; i++) {
+    if (b[i] === 0x0a && b[i - 1] === 0x0d && b[i - 2] === 0x0a && b[i - 3] === 0x0d) return i + 1;
+  }
+  return -1;
+}

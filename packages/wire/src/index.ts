@@ -5,3 +5,4 @@ export { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from "./limits.js";
 export { Reader } from "./reader.js";
 export * from "./websocket/index.js";
 export { Writer } from "./writer.js";
+export * from "./zeek/index.js";

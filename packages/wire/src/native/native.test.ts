@@ -1,0 +1,129 @@
+import { equals, string } from "@brokerkit/data-model";
+import { arbitraryData } from "@brokerkit/data-model/arbitrary";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeNativeConnection } from "./connection.js";
+import { decodeNativeFrame, type Envelope, encodeNativeFrame } from "./messages.js";
+
+const bytes = (h: string) => new Uint8Array(Buffer.from(h.replace(/\s/g, ""), "hex"));
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
+const ID = "00000000000040008000000000000000";
+
+// Spec §5.7 and Broker's wire_format.test.cc.
+const WORKED: [string, string, "handshake" | "operational", string][] = [
+  ["hello", `00000017 06 5A45454B ${ID} 01 01`, "handshake", "hello"],
+  ["probe", "00000005 07 5A45454B", "handshake", "probe"],
+  ["version_select", `00000016 08 5A45454B ${ID} 01`, "handshake", "version_select"],
+  ["originator_syn", "00000008 0A 01 05 2F74657374", "handshake", "originator_syn"],
+  ["responder_syn_ack", "0000000B 0B 01 08 2F666F6F2F626172", "handshake", "responder_syn_ack"],
+  ["originator_ack", "00000001 0C", "handshake", "originator_ack"],
+  [
+    "drop_conn",
+    `00000033 09 5A45454B ${ID} 02 1C 756E737570706F727465642076657273696F6E73206F666665726564`,
+    "handshake",
+    "drop_conn",
+  ],
+  [
+    "ping foo",
+    `0000002B ${ID} C0551E8D392B509BA47BAE46F75BEFAC 04 0001 0003 3C243E 666F6F`,
+    "operational",
+    "envelope",
+  ],
+  [
+    "data envelope",
+    "00000038 5746D8EE36445BD29F54D5A44C26C2A1 C0551E8D392B509BA47BAE46F75BEFAC 01 0010 0006 666F6F626172 050B68656C6C6F20776F726C64",
+    "operational",
+    "envelope",
+  ],
+];
+
+describe("native protocol frames", () => {
+  it.each(WORKED)("%s decodes and re-encodes byte for byte", (_, h, phase, kind) => {
+    const frame = bytes(h);
+    const m = decodeNativeFrame(frame.subarray(4), phase);
+    expect(m.kind).toBe(kind);
+    expect(hex(encodeNativeFrame(m))).toBe(hex(frame));
+  });
+
+  it("reads the data envelope's fields", () => {
+    const m = decodeNativeFrame(bytes(WORKED[8]![1]).subarray(4), "operational") as Envelope;
+    expect(m.topic).toBe("foobar");
+    expect(m.ttl).toBe(16);
+    expect(m.payload.type === "data" && equals(m.payload.value, string("hello world"))).toBe(true);
+  });
+
+  it("switches to envelopes after originator_ack, as a capture shows it", () => {
+    const w = (name: string) => bytes(WORKED.find((x) => x[0] === name)![1]);
+    const chunks = [
+      { dir: "orig" as const, data: w("hello") },
+      { dir: "resp" as const, data: w("probe") },
+      {
+        dir: "orig" as const,
+        data: new Uint8Array(Buffer.concat([w("version_select"), w("originator_syn")])),
+      },
+      { dir: "resp" as const, data: w("responder_syn_ack") },
+      { dir: "orig" as const, data: w("originator_ack") },
+      { dir: "resp" as const, data: w("data envelope") },
+    ];
+    const frames = decodeNativeConnection({ chunks });
+    expect(frames.map((f) => f.message.kind)).toEqual([
+      "hello",
+      "probe",
+      "version_select",
+      "originator_syn",
+      "responder_syn_ack",
+      "originator_ack",
+      "envelope",
+    ]);
+  });
+
+  it("round-trips data envelopes with arbitrary values and topics", () => {
+    fc.assert(
+      fc.property(
+        arbitraryData({ noSubnormal: true, maxDepth: 2 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.integer({ min: 0, max: 65535 }),
+        (value, topic, ttl) => {
+          const e: Envelope = {
+            kind: "envelope",
+            sender: "\x01".repeat(16),
+            receiver: "\0".repeat(16),
+            ttl,
+            topic: String.fromCharCode(...topic),
+            payload: { type: "data", value },
+          };
+          const frame = encodeNativeFrame(e);
+          const back = decodeNativeFrame(frame.subarray(4), "operational") as Envelope;
+          expect(back.topic).toBe(e.topic);
+          expect(back.payload.type === "data" && equals(back.payload.value, value)).toBe(true);
+          expect(hex(encodeNativeFrame(back))).toBe(hex(frame));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("turns any bytes into messages, unknown frames or unframed bytes — never an exception", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), fc.uint8Array({ maxLength: 120 }), (a, b) => {
+        const frames = decodeNativeConnection(
+          {
+            chunks: [
+              { dir: "orig", data: a },
+              { dir: "resp", data: b },
+            ],
+          },
+          { maxMessageBytes: 1000 },
+        );
+        for (const dir of ["orig", "resp"] as const) {
+          const all = Buffer.concat(
+            frames.filter((f) => f.dir === dir).map((f) => encodeNativeFrame(f.message)),
+          );
+          const input = Buffer.from(dir === "orig" ? a : b);
+          expect(input.subarray(0, all.length).equals(all)).toBe(true); // complete frames re-encode exactly
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

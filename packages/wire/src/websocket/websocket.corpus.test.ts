@@ -16,6 +16,7 @@ import {
 } from "@brokerkit/data-model";
 import { describe, expect, it } from "vitest";
 import { corpusDir, hasSubfolder } from "../../../../test-support/corpus.js";
+import { decodeApiMessage, encodeApiMessageBinary } from "./api.js";
 import { encodeWebSocketFrame, WebSocketStreamDecoder } from "./frames.js";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -80,6 +81,12 @@ describe("WebSocket captures", () => {
               tree = parseJson(m.payload);
             } catch {
               continue; // not JSON: e.g. a client's deliberately malformed input
+            }
+            // Current Broker's server writes exactly what encodeApiMessageBinary writes.
+            if (dir === "resp" && !text(m.payload).includes('": ')) {
+              expect(encodeApiMessageBinary(decodeApiMessage(m.payload))).toBe(
+                Buffer.from(m.payload).toString("latin1"),
+              );
             }
             if (tree.kind !== "object" || !tree.entries.some(([k]) => k === "@data-type")) continue;
             let value: Data;

@@ -147,12 +147,12 @@ describe("decode(encode(x)) = x", () => {
     fc.assert(
       fc.property(arbitraryData({ edgeBias: true, noInfinity: true, noSubnormal: true }), (v) => {
         const once = decodeData(encodeData(v, { format: "broker-1" }), { format: "broker-1" });
-        // After one trip the value is what a CAF 0.17 receiver holds; from there it is stable.
-        const twice = decodeData(encodeData(once, { format: "broker-1" }), { format: "broker-1" });
+        // After one trip the value is what a CAF 0.17 receiver holds (NaN became -1.0, and a set
+        // may have lost an element that became equal to another); from there it is stable.
+        const bytes = encodeData(once, { format: "broker-1" });
+        const twice = decodeData(bytes, { format: "broker-1" });
         expect(compare(once, twice)).toBe(0);
-        expect(hex(encodeData(once, { format: "broker-1" }))).toBe(
-          hex(encodeData(v, { format: "broker-1" })),
-        );
+        expect(hex(encodeData(twice, { format: "broker-1" }))).toBe(hex(bytes));
       }),
       { numRuns: 1000 },
     );
@@ -193,6 +193,12 @@ describe("hostile and partial input", () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it("keeps the first of equal set elements in Broker 1.x, as CAF 0.17's std::set does", () => {
+    const twoMinusOnes = bytes("0C02 04BFF0000000000000 04BFF0000000000000");
+    expect(toText(decodeData(twoMinusOnes, { format: "broker-1" }))).toBe("{-1.000000}");
+    expect(decodeError(twoMinusOnes)?.kind).toBe("invalid");
   });
 
   it("rejects duplicates, unknown tags, bad port protocols and oversized varbytes like Broker", () => {

@@ -15,7 +15,7 @@ import { unpackReal } from "./real.js";
 
 // Broker's value decoder (format::bin::v1 and CAF 0.17's data inspector):
 // a tag byte, then the body. Like Broker it rejects unknown tags, port
-// protocols above 3, and equal elements in sets or keys in tables, and it
+// protocols above 3, and (v1) equal elements in sets or keys in tables, and it
 // accepts any boolean byte, unsorted containers and unmasked subnets. Unlike
 // Broker it bounds depth, lengths and counts. Values are built directly as
 // frozen objects of the data-model's shapes: the bytes already are canonical.
@@ -97,7 +97,11 @@ function value(r: Reader, s: State, depth: number): Data {
         offsets.push(r.offset());
         elements.push(value(r, s, depth + 1));
       }
-      return canonical(() => set(elements, { duplicates: "throw" }), offsets, "set elements");
+      return canonical(
+        () => set(elements, { duplicates: duplicatesPolicy(s.format) }),
+        offsets,
+        "set elements",
+      );
     }
     case 13: {
       if (depth >= s.limits.maxDepth)
@@ -110,12 +114,20 @@ function value(r: Reader, s: State, depth: number): Data {
         const k = value(r, s, depth + 1);
         entries.push(Object.freeze([k, value(r, s, depth + 1)] as const));
       }
-      return canonical(() => table(entries, { duplicates: "throw" }), offsets, "table keys");
+      return canonical(
+        () => table(entries, { duplicates: duplicatesPolicy(s.format) }),
+        offsets,
+        "table keys",
+      );
     }
     default:
       throw new DecodeError("invalid", at, "a type tag 0-14", `got ${tag}`);
   }
 }
+
+// Current Broker's own decoder rejects equal elements; Broker 1.x let CAF fill
+// a std::set / std::map, whose insert silently keeps the first of equal ones.
+const duplicatesPolicy = (format: BinaryFormat) => (format === "broker-1" ? "keep-first" : "throw");
 
 function canonical<T>(build: () => T, offsets: number[], what: string): T {
   try {

@@ -1,8 +1,8 @@
 export * from "./appliers.js";
-export * from "./broker1.js";
 export * from "./clone.js";
 export * from "./command.js";
 export * from "./events.js";
+export * from "./from-wire.js";
 export * from "./master.js";
 export * from "./memory.js";
 export * as ops from "./operations.js";

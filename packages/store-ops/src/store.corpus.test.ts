@@ -8,8 +8,8 @@ import { decodeBroker1Connection, nodeMessagesOf } from "@brokerkit/wire";
 import { describe, expect, it } from "vitest";
 import { corpusDir, hasSubfolder, manifests } from "../../../test-support/corpus.js";
 import { dataFromBroker14Typed } from "../../../test-support/manifest-values.js";
-import { fromBroker1Command } from "./broker1.js";
 import type { StoreCommand } from "./command.js";
+import { fromBroker1Command } from "./from-wire.js";
 import { replayBroadcasts } from "./replay.js";
 
 type Obj = Record<string, unknown>;

@@ -1,2 +1,3 @@
+export * from "./command.js";
 export * from "./connection.js";
 export * from "./messages.js";

@@ -8,6 +8,8 @@ import { equals, toText } from "@brokerkit/data-model";
 import { describe, expect, it } from "vitest";
 import { corpusDir, hasSubfolder, manifests } from "../../../../test-support/corpus.js";
 import { dataFromCurrentValue } from "../../../../test-support/manifest-values.js";
+import { DEFAULT_LIMITS } from "../limits.js";
+import { decodeStoreCommand, encodeStoreCommand } from "./command.js";
 import { decodeNativeConnection } from "./connection.js";
 import { encodeNativeFrame } from "./messages.js";
 
@@ -92,6 +94,17 @@ describe("current-Broker native captures", () => {
         (x) => "sender" in x && x.type !== "routing_update" && x.type !== "ping" && x.type !== "pong",
       )) {
         expect(got).toContainEqual(w);
+      }
+    });
+
+    it(`${name}: every store command decodes and re-encodes exactly`, () => {
+      for (const { frames } of load()) {
+        for (const f of frames) {
+          if (f.message.kind !== "envelope" || f.message.payload.type !== "command") continue;
+          const raw = f.message.payload.raw;
+          const cmd = decodeStoreCommand(raw, DEFAULT_LIMITS);
+          expect(Buffer.from(encodeStoreCommand(cmd)).toString("latin1")).toBe(raw);
+        }
       }
     });
 

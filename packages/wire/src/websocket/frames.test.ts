@@ -98,3 +98,20 @@ describe("WebSocket frames (RFC 6455)", () => {
     expect(() => new WebSocketStreamDecoder(true).push(huge)).toThrow(/limit/);
   });
 });
+
+describe("permessage-deflate", () => {
+  it("inflates compressed messages when the server's response accepted the extension", async () => {
+    const { constants, deflateRawSync } = await import("node:zlib");
+    const json = '{"type":"ack","endpoint":"e","version":"v"}';
+    const payload = new Uint8Array(
+      deflateRawSync(Buffer.from(json), { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4),
+    );
+    const head =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n\r\n";
+    const frame = encodeWebSocketFrame({ fin: true, rsv: 4, opcode: 1, payload, lengthForm: 7 });
+    const [m] = new WebSocketStreamDecoder().push(concat([new TextEncoder().encode(head), frame]));
+    expect(m).toMatchObject({ compressed: true, inflated: true });
+    expect(new TextDecoder().decode(m!.payload)).toBe(json);
+    expect(Buffer.from(encodeWebSocketFrame(m!.frames[0]!)).equals(Buffer.from(frame))).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { Reader } from "../reader.js";
 import { Writer } from "../writer.js";
+import { RawInflater } from "./inflate.js";
 
 // RFC 6455 framing, for reading captured WebSocket traffic (Broker's and
 // Zeek's JSON API) and for clients. Payloads are unmasked on decode; the mask
@@ -89,8 +90,11 @@ export function encodeWebSocketFrame(f: WebSocketFrame): Uint8Array {
 /** A complete message: the frames of one data message joined, or one control frame. */
 export interface WebSocketMessage {
   readonly opcode: number;
-  /** True when RSV1 is set: the payload is permessage-deflate compressed and has not been inflated. */
+  /** True when RSV1 is set: the message was permessage-deflate compressed on the wire. */
   readonly compressed: boolean;
+  /** True when `payload` is the inflated message (the decoder knew the negotiated parameters). */
+  readonly inflated?: boolean;
+  /** The message (inflated when `inflated`; still compressed when `compressed` without `inflated`). */
   readonly payload: Uint8Array;
   /** Close frames: the status code and reason, when present. */
   readonly close?: { readonly code: number; readonly reason: string };
@@ -114,11 +118,20 @@ export class WebSocketStreamDecoder {
   /** True once a response head that is not "101 Switching Protocols" was seen: no frames follow. */
   refused = false;
 
+  private inflater: RawInflater | undefined;
+
+  /**
+   * `upgraded`: the bytes start after the HTTP head. `deflate`: the negotiated
+   * permessage-deflate parameters for this direction; a decoder that reads a
+   * server's 101 response learns them from its Sec-WebSocket-Extensions.
+   */
   constructor(
     private upgraded = false,
     limits?: Partial<DecodeLimits>,
+    deflate?: { readonly contextTakeover: boolean },
   ) {
     this.limits = resolveLimits(limits);
+    if (deflate) this.inflater = new RawInflater(deflate.contextTakeover, this.limits.maxMessageBytes);
   }
 
   push(chunk: Uint8Array): WebSocketMessage[] {
@@ -137,6 +150,9 @@ export class WebSocketStreamDecoder {
       this.httpHead = new TextDecoder().decode(joined.subarray(0, end));
       this.upgraded = true;
       this.refused = /^HTTP\/1\.[01] (?!101)/.test(this.httpHead);
+      const negotiated = this.httpHead.startsWith("HTTP/") ? permessageDeflateOf(this.httpHead) : undefined;
+      if (negotiated && !this.inflater)
+        this.inflater = new RawInflater(negotiated.server.contextTakeover, this.limits.maxMessageBytes);
       pos = end;
     }
     if (this.refused) {
@@ -161,17 +177,17 @@ export class WebSocketStreamDecoder {
       }
       const offset = this.consumed + start;
       if (frame.opcode >= 8) {
-        out.push(message([frame], offset));
+        out.push(message([frame], offset, undefined));
       } else if (frame.opcode === 0) {
         if (!this.fragments)
           throw new DecodeError("invalid", offset, "a first frame before a continuation frame");
         this.fragments.frames.push(frame);
         if (frame.fin) {
-          out.push(message(this.fragments.frames, this.fragments.offset));
+          out.push(message(this.fragments.frames, this.fragments.offset, this.inflater));
           this.fragments = undefined;
         }
       } else if (frame.fin) {
-        out.push(message([frame], offset));
+        out.push(message([frame], offset, this.inflater));
       } else {
         this.fragments = { frames: [frame], offset };
       }
@@ -182,9 +198,33 @@ export class WebSocketStreamDecoder {
   }
 }
 
-function message(frames: WebSocketFrame[], offset: number): WebSocketMessage {
+/**
+ * The permessage-deflate parameters a server's 101 response agreed to, per
+ * direction (RFC 7692), or undefined when the extension was not accepted.
+ */
+export function permessageDeflateOf(
+  responseHead: string,
+):
+  | { readonly server: { contextTakeover: boolean }; readonly client: { contextTakeover: boolean } }
+  | undefined {
+  const ext = /^sec-websocket-extensions:(.*)$/im.exec(responseHead)?.[1];
+  if (!ext || !/permessage-deflate/i.test(ext)) return undefined;
+  return {
+    server: { contextTakeover: !/server_no_context_takeover/i.test(ext) },
+    client: { contextTakeover: !/client_no_context_takeover/i.test(ext) },
+  };
+}
+
+function message(
+  frames: WebSocketFrame[],
+  offset: number,
+  inflater: RawInflater | undefined,
+): WebSocketMessage {
   const first = frames[0]!;
-  const payload = frames.length === 1 ? first.payload : concat(frames.map((f) => f.payload));
+  const raw = frames.length === 1 ? first.payload : concat(frames.map((f) => f.payload));
+  const compressed = (first.rsv & 4) !== 0;
+  const inflated = compressed && inflater !== undefined;
+  const payload = inflated ? inflater.inflateMessage(raw) : raw;
   const close =
     first.opcode === 8 && payload.length >= 2
       ? {
@@ -194,7 +234,15 @@ function message(frames: WebSocketFrame[], offset: number): WebSocketMessage {
           },
         }
       : {};
-  return { opcode: first.opcode, compressed: (first.rsv & 4) !== 0, payload, ...close, offset, frames };
+  return {
+    opcode: first.opcode,
+    compressed,
+    ...(inflated ? { inflated } : {}),
+    payload,
+    ...close,
+    offset,
+    frames,
+  };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

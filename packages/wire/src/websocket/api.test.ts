@@ -1,4 +1,4 @@
-import { count, DATA_TYPES, equals, string, vector } from "@brokerkit/data-model";
+import { count, DATA_TYPES, equals, JsonDecodeError, string, vector } from "@brokerkit/data-model";
 import { arbitraryData } from "@brokerkit/data-model/arbitrary";
 import { Value } from "@sinclair/typebox/value";
 import fc from "fast-check";
@@ -99,6 +99,52 @@ describe("every API message round-trips", () => {
         expect(decodeApiMessage(new Uint8Array(Buffer.from(encodeApiMessageBinary(m), "latin1")))).toEqual(m);
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe("hostile input", () => {
+  it("arbitrary bytes and arbitrary JSON give an API message or a JsonDecodeError, nothing else", () => {
+    const dataish = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: "small" },
+        fc.record({
+          "@data-type": fc.constantFrom(
+            "count",
+            "integer",
+            "real",
+            "string",
+            "address",
+            "subnet",
+            "port",
+            "timestamp",
+            "timespan",
+            "set",
+            "table",
+            "vector",
+            "enum-value",
+            "none",
+            "bogus",
+          ),
+          data: fc.oneof(fc.jsonValue(), fc.array(tie("v"), { maxLength: 3 })),
+        }),
+        fc.jsonValue(),
+      ),
+    })).v;
+    const inputs = fc.oneof(
+      fc.uint8Array({ maxLength: 80 }),
+      fc.jsonValue().map((j) => JSON.stringify(j) ?? "null"),
+      dataish.map((d) => JSON.stringify({ type: "data-message", topic: "/t", ...(d as object) })),
+    );
+    fc.assert(
+      fc.property(inputs, (input) => {
+        try {
+          decodeApiMessage(input);
+        } catch (e) {
+          expect(e).toBeInstanceOf(JsonDecodeError);
+        }
+      }),
+      { numRuns: 10000 },
     );
   });
 });

@@ -278,6 +278,19 @@ export class CafReader {
     return this.r.u8("an optional flag") !== 0 ? this.r.i64("a timespan") : undefined;
   }
 
+  /** An optional timespan as an optional `expiry` property. */
+  expiry(): { expiry?: bigint } {
+    const e = this.optionalTimespan();
+    return e === undefined ? {} : { expiry: e };
+  }
+
+  /** The key, value and expiry that put, put_unique and subtract begin with. */
+  keyValueExpiry(): { key: Data; value: Data; expiry?: bigint } {
+    const key = this.data();
+    const value = this.data();
+    return { key, value, ...this.expiry() };
+  }
+
   publisher(): PublisherId {
     return { node: this.node(), object: this.r.u64("a publisher object id") };
   }
@@ -295,31 +308,16 @@ export class CafReader {
     switch (index) {
       case 0:
         return { kind: "none" };
-      case 1: {
-        const key = this.data();
-        const value = this.data();
-        const expiry = this.optionalTimespan();
-        return {
-          kind: "put",
-          key,
-          value,
-          ...(expiry === undefined ? {} : { expiry }),
-          publisher: this.publisher(),
-        };
-      }
+      case 1:
+        return { kind: "put", ...this.keyValueExpiry(), publisher: this.publisher() };
       case 2: {
-        const key = this.data();
-        const value = this.data();
-        const expiry = this.optionalTimespan();
+        const fields = this.keyValueExpiry();
         const who = this.handle();
-        const reqId = this.r.u64("a request id");
         return {
           kind: "put_unique",
-          key,
-          value,
-          ...(expiry === undefined ? {} : { expiry }),
+          ...fields,
           who,
-          reqId,
+          reqId: this.r.u64("a request id"),
           publisher: this.publisher(),
         };
       }
@@ -330,28 +328,10 @@ export class CafReader {
         const key = this.data();
         const value = this.data();
         const initType = this.r.u8("an init type");
-        const expiry = this.optionalTimespan();
-        return {
-          kind: "add",
-          key,
-          value,
-          initType,
-          ...(expiry === undefined ? {} : { expiry }),
-          publisher: this.publisher(),
-        };
+        return { kind: "add", key, value, initType, ...this.expiry(), publisher: this.publisher() };
       }
-      case 6: {
-        const key = this.data();
-        const value = this.data();
-        const expiry = this.optionalTimespan();
-        return {
-          kind: "subtract",
-          key,
-          value,
-          ...(expiry === undefined ? {} : { expiry }),
-          publisher: this.publisher(),
-        };
-      }
+      case 6:
+        return { kind: "subtract", ...this.keyValueExpiry(), publisher: this.publisher() };
       case 7:
         return { kind: "snapshot", remoteCore: this.handle(), remoteClone: this.handle() };
       case 8:

@@ -87,6 +87,13 @@ function* readPcapng(bytes: Uint8Array, view: DataView, max: number): Generator<
     if (bytes.length - pos < length)
       throw new CaptureError(pos, `a pcapng block of ${length} bytes`, "file truncated");
     const body = pos + 8;
+    const minimum = type === 1 ? 20 : type === 6 ? 32 : type === 3 ? 16 : 12;
+    if (length < minimum)
+      throw new CaptureError(
+        pos + 4,
+        `a block of type ${type} of at least ${minimum} bytes`,
+        `got ${length}`,
+      );
     if (type === 1) {
       interfaces.push({
         linkType: view.getUint16(body, little),

@@ -1,0 +1,153 @@
+import { readFileSync } from "node:fs";
+import { CaptureError, readTcpConnections, type TcpConnection } from "@brokerkit/capture";
+import { type DecodedRecord, decodeConnection, recordToJsonLine } from "./decode.js";
+
+const USAGE = `usage:
+  brokerkit decode FILE... [--format jsonl|text] [--topic PREFIX] [--protocol NAME] [--conn FILTER]
+  brokerkit stats FILE...
+
+Decodes captured Zeek Broker traffic (Broker 1.x, the current native protocol, and the
+WebSocket JSON API; plain TCP, not TLS) from pcap and pcapng files.`;
+
+interface Options {
+  format: "jsonl" | "text";
+  topic?: string;
+  protocol?: string;
+  conn?: string;
+  files: string[];
+}
+
+function parse(args: string[]): Options {
+  const o: Options = { format: "jsonl", files: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) fail(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--format") {
+      const f = value();
+      if (f !== "jsonl" && f !== "text") fail(`--format must be jsonl or text, not ${f}`);
+      o.format = f;
+    } else if (a === "--topic") o.topic = value();
+    else if (a === "--protocol") o.protocol = value();
+    else if (a === "--conn") o.conn = value();
+    else if (a.startsWith("--")) fail(`unknown option ${a}`);
+    else o.files.push(a);
+  }
+  if (o.files.length === 0) fail("no capture file given");
+  return o;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`brokerkit: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+/** Connections of each file; a damaged file gives what was readable and an error line. */
+function connections(file: string): { conns: TcpConnection[]; error?: string } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    return { conns: [], error: `cannot read ${file}: ${(e as Error).message}` };
+  }
+  try {
+    return { conns: readTcpConnections(bytes) };
+  } catch (e) {
+    if (e instanceof CaptureError) return { conns: [], error: `${file}: ${e.message}` };
+    throw e;
+  }
+}
+
+function matches(r: DecodedRecord, o: Options): boolean {
+  return (
+    (o.topic === undefined || (r.topic ?? "").startsWith(o.topic)) &&
+    (o.protocol === undefined || r.protocol === o.protocol) &&
+    (o.conn === undefined || r.conn.includes(o.conn))
+  );
+}
+
+const colour = process.stdout.isTTY
+  ? (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m`
+  : (_: number, s: string) => s;
+const KIND_COLOURS: Record<string, number> = {
+  event: 32,
+  data: 36,
+  command: 35,
+  log: 34,
+  error: 31,
+  unknown: 31,
+  gap: 31,
+};
+
+function textLine(r: DecodedRecord): string {
+  const arrow = r.dir === "orig" ? "→" : "←";
+  return [
+    colour(2, r.ts),
+    `${r.conn} ${arrow}`,
+    r.protocol.padEnd(16),
+    colour(KIND_COLOURS[r.kind] ?? 33, r.kind.padEnd(10)),
+    r.topic ?? "",
+    r.text,
+  ].join("  ");
+}
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command !== "decode" && command !== "stats")
+    fail(command ? `unknown command ${command}` : "no command given");
+  const o = parse(rest);
+  let status = 0;
+  const stats = {
+    connections: new Map<string, number>(),
+    kinds: new Map<string, number>(),
+    topics: new Map<string, number>(),
+    bytes: 0,
+    gaps: 0,
+  };
+  for (const file of o.files) {
+    const { conns, error } = connections(file);
+    for (const conn of conns) {
+      const records = decodeConnection(conn).filter((r) => matches(r, o));
+      if (command === "decode") {
+        for (const r of records)
+          process.stdout.write(`${o.format === "jsonl" ? recordToJsonLine(r) : textLine(r)}\n`);
+      } else {
+        const protocol = records[0]?.protocol ?? "unknown";
+        stats.connections.set(protocol, (stats.connections.get(protocol) ?? 0) + 1);
+        for (const r of records) {
+          stats.kinds.set(r.kind, (stats.kinds.get(r.kind) ?? 0) + 1);
+          if (r.topic !== undefined) stats.topics.set(r.topic, (stats.topics.get(r.topic) ?? 0) + 1);
+        }
+        for (const c of conn.chunks) {
+          stats.bytes += c.data.length;
+          stats.gaps += c.gapBefore > 0 ? 1 : 0;
+        }
+      }
+    }
+    if (error) {
+      process.stderr.write(`brokerkit: ${error}\n`);
+      status = 1;
+    }
+  }
+  if (command === "stats") {
+    const table = (title: string, m: Map<string, number>) =>
+      `${title}:\n${[...m]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `  ${String(n).padStart(8)}  ${k}`)
+        .join("\n")}`;
+    process.stdout.write(
+      `${[table("connections by protocol", stats.connections), table("messages by kind", stats.kinds), table("messages by topic", stats.topics)].join("\n")}\npayload bytes: ${stats.bytes}\ngaps: ${stats.gaps}\n`,
+    );
+  }
+  return status;
+}
+
+// A reader that stops early (| head) is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+process.exitCode = main(process.argv.slice(2));

@@ -5,53 +5,17 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { brokerOracleForm } from "../../../test-support/broker-oracle.js";
 import { arbitraryData } from "./arbitrary.js";
 import { isUtf8 } from "./bytes.js";
-import { prefixLength, set, subnet } from "./constructors.js";
+import { set, subnet } from "./constructors.js";
 import { compare, compareLegacy } from "./order.js";
 import { toTextBinary } from "./text.js";
-import { type Data, portProtocolCode } from "./value.js";
+import type { Data } from "./value.js";
 
 const PYTHON = "/usr/bin/python3";
 const ORACLE = fileURLToPath(new URL("../interop/broker_oracle.py", import.meta.url));
 const hex = (binary: string) => Buffer.from(binary, "latin1").toString("hex");
-
-type Form = Record<string, unknown>;
-
-/** The exchange form the oracle builds broker.Data from (exact: bits, bytes, decimal strings). */
-function brokerOracleForm(v: Data): Form {
-  switch (v.type) {
-    case "none":
-      return { t: v.type };
-    case "boolean":
-      return { t: v.type, v: v.value };
-    case "count":
-    case "integer":
-    case "timestamp":
-    case "timespan":
-      return { t: v.type, v: v.value.toString() };
-    case "real": {
-      const b = Buffer.alloc(8);
-      b.writeDoubleBE(v.value);
-      return { t: v.type, bits: b.toString("hex") };
-    }
-    case "string":
-      return { t: v.type, hex: hex(v.binary) };
-    case "enum_value":
-      return { t: v.type, hex: hex(v.name) };
-    case "address":
-      return { t: v.type, bytes: hex(v.binary) };
-    case "subnet":
-      return { t: v.type, bytes: hex(v.network.binary), prefix: prefixLength(v) };
-    case "port":
-      return { t: v.type, number: v.number, protocol: portProtocolCode(v.protocol) };
-    case "vector":
-    case "set":
-      return { t: v.type, v: v.elements.map(brokerOracleForm) };
-    case "table":
-      return { t: v.type, v: v.entries.map(([k, x]) => [brokerOracleForm(k), brokerOracleForm(x)]) };
-  }
-}
 
 function ask(
   values: Data[],

@@ -49,18 +49,14 @@ const key = fc.constantFrom("k0", "k1", "k2").map(string);
 
 type Op = { readonly wire: Record<string, unknown>; readonly command: StoreCommand };
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc
-    .tuple(key, value)
-    .map(([k, v]) => ({
-      wire: { op: "put", key: brokerOracleForm(k), value: brokerOracleForm(v) },
-      command: ops.put(k, v),
-    })),
-  fc
-    .tuple(key, value)
-    .map(([k, v]) => ({
-      wire: { op: "put_unique", key: brokerOracleForm(k), value: brokerOracleForm(v) },
-      command: ops.putUnique(k, v, 1n),
-    })),
+  fc.tuple(key, value).map(([k, v]) => ({
+    wire: { op: "put", key: brokerOracleForm(k), value: brokerOracleForm(v) },
+    command: ops.put(k, v),
+  })),
+  fc.tuple(key, value).map(([k, v]) => ({
+    wire: { op: "put_unique", key: brokerOracleForm(k), value: brokerOracleForm(v) },
+    command: ops.putUnique(k, v, 1n),
+  })),
   key.map((k) => ({ wire: { op: "erase", key: brokerOracleForm(k) }, command: ops.erase(k) })),
   fc.constant({ wire: { op: "clear", key: { t: "none" } }, command: ops.clear() }),
   ...(["increment", "decrement", "append", "insert_into", "remove_from", "push"] as const).map((name) =>

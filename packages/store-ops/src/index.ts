@@ -3,6 +3,7 @@ export * from "./clone.js";
 export * from "./command.js";
 export * from "./events.js";
 export * from "./from-wire.js";
+export * from "./log-codec.js";
 export * from "./master.js";
 export * from "./memory.js";
 export * as ops from "./operations.js";

@@ -21,19 +21,16 @@ export interface NativeFrame {
 }
 
 /**
- * Decode both directions of a native Broker connection in capture order. Frames
+ * Decodes both directions of a native Broker connection, fed in capture order. Frames
  * are handshake messages until an originator_ack is seen in either direction,
  * envelopes afterwards (spec §5.8). A length beyond maxMessageBytes means the
  * bytes are not Broker frames: the rest of that direction is reported as
  * `unframed` (frames have no other boundary to resume at). Never throws.
  */
-export function decodeNativeConnection(
-  conn: { readonly chunks: readonly NativeChunkLike[] },
-  limits?: Partial<DecodeLimits>,
-): NativeFrame[] {
-  const l = resolveLimits(limits);
-  let phase: "handshake" | "operational" = "handshake";
-  const state = {
+export class NativeConnectionDecoder {
+  private phase: "handshake" | "operational" = "handshake";
+  private readonly limits: DecodeLimits;
+  private readonly state = {
     orig: {
       buffer: new Uint8Array(0),
       consumed: 0,
@@ -49,8 +46,17 @@ export function decodeNativeConnection(
       dead: false,
     },
   };
-  const out: NativeFrame[] = [];
-  for (const chunk of conn.chunks) {
+
+  constructor(limits?: Partial<DecodeLimits>) {
+    this.limits = resolveLimits(limits);
+  }
+
+  /** Feed the next chunk of either direction (any size, in capture order); get the frames it completes. */
+  push(chunk: NativeChunkLike): NativeFrame[] {
+    const l = this.limits;
+    const state = this.state;
+    let phase = this.phase;
+    const out: NativeFrame[] = [];
     const s = state[chunk.dir];
     s.origin.push({ at: s.pos, chunk });
     s.pos += chunk.data.length;
@@ -98,6 +104,17 @@ export function decodeNativeConnection(
     }
     s.consumed += pos;
     s.buffer = joined.slice(pos);
+
+    this.phase = phase;
+    return out;
   }
-  return out;
+}
+
+/** Decode a whole captured connection (see NativeConnectionDecoder). */
+export function decodeNativeConnection(
+  conn: { readonly chunks: readonly NativeChunkLike[] },
+  limits?: Partial<DecodeLimits>,
+): NativeFrame[] {
+  const d = new NativeConnectionDecoder(limits);
+  return conn.chunks.flatMap((c) => d.push(c));
 }

@@ -2,7 +2,7 @@ import { equals, string } from "@brokerkit/data-model";
 import { arbitraryData } from "@brokerkit/data-model/arbitrary";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeNativeConnection } from "./connection.js";
+import { decodeNativeConnection, NativeConnectionDecoder } from "./connection.js";
 import { decodeNativeFrame, type Envelope, encodeNativeFrame } from "./messages.js";
 
 const bytes = (h: string) => new Uint8Array(Buffer.from(h.replace(/\s/g, ""), "hex"));
@@ -75,6 +75,28 @@ describe("native protocol frames", () => {
       "originator_ack",
       "envelope",
     ]);
+  });
+
+  it("decodes the same frames when fed a byte at a time through the streaming decoder", () => {
+    const w = (name: string) => bytes(WORKED.find((x) => x[0] === name)![1]);
+    const chunks = [
+      { dir: "orig" as const, data: w("hello") },
+      { dir: "resp" as const, data: w("probe") },
+      {
+        dir: "orig" as const,
+        data: new Uint8Array(Buffer.concat([w("version_select"), w("originator_syn")])),
+      },
+      { dir: "resp" as const, data: w("responder_syn_ack") },
+      { dir: "orig" as const, data: w("originator_ack") },
+      { dir: "resp" as const, data: w("data envelope") },
+    ];
+    const whole = decodeNativeConnection({ chunks }).map((f) => f.message);
+    const d = new NativeConnectionDecoder();
+    const streamed = chunks
+      .flatMap((c) => [...c.data].flatMap((b) => d.push({ dir: c.dir, data: new Uint8Array([b]) })))
+      .map((f) => f.message);
+    expect(streamed).toEqual(whole);
+    expect(whole).toHaveLength(7);
   });
 
   it("round-trips data envelopes with arbitrary values and topics", () => {

@@ -3,7 +3,7 @@
 
 Reads JSON from stdin: {"values": [form, ...], "pairs": [[i, j], ...]} where a form is
 {"t": type, ...} (see brokerOracleForm in the interop test). Writes JSON to stdout:
-{"texts": [hex of str(broker.Data(v)) as UTF-8, or null], "less": [[a < b, b < a], ...]}.
+{"texts": [hex of the bytes of str(broker.Data(v))], "less": [[a < b, b < a], ...]}.
 """
 import collections
 import collections.abc
@@ -34,7 +34,8 @@ def build(f):
     if t == "string":
         return D(bytes.fromhex(f["hex"]))
     if t == "enum_value":
-        return D(B.Enum(bytes.fromhex(f["hex"]).decode("utf-8")))
+        # pybind11 hands bytes to std::string unchanged, so any name (UTF-8 or not) gets through.
+        return D(B.Enum(bytes.fromhex(f["hex"])))
     if t == "address":
         return D(B.Address(bytes.fromhex(f["bytes"]), 6))
     if t == "subnet":
@@ -64,10 +65,12 @@ def build(f):
 
 
 def text(d):
+    # The binding decodes broker::to_string's std::string as strict UTF-8; when that fails,
+    # the exception still carries every byte Broker produced.
     try:
-        return str(d).encode("utf-8", "surrogateescape").hex()
-    except Exception:  # str() of a non-UTF-8 string raises in the 1.4 binding
-        return None
+        return str(d).encode("utf-8").hex()
+    except UnicodeDecodeError as e:
+        return e.object.hex()
 
 
 def main():

@@ -107,18 +107,23 @@ const ADDRESS_EDGES = [
 export const arbitraryAddress = (o: ArbitraryOptions = {}): fc.Arbitrary<Data> =>
   biased(o.edgeBias, ADDRESS_EDGES, fc.oneof(v4, v6)).map(addressFromBinary);
 
+// Prefix lengths as users write them (IPv4: 0–32); the edges are the whole space and a single host.
+const v4Length = (edge: boolean | undefined) => biased(edge, [0, 32], fc.integer({ min: 0, max: 32 }));
+const v6Length = (edge: boolean | undefined) =>
+  biased(edge, [0, 32, 64, 128], fc.integer({ min: 0, max: 128 }));
+
 export function arbitrarySubnet(o: ArbitraryOptions = {}): fc.Arbitrary<Data> {
-  const checked = fc
-    .tuple(biased(o.edgeBias, ADDRESS_EDGES, fc.oneof(v4, v6)), fc.integer({ min: 0, max: 128 }))
-    .map(([bin, len]) => {
-      const a = addressFromBinary(bin) as Extract<Data, { type: "address" }>;
-      const isV4 = bin.startsWith(V4_MAPPED_PREFIX);
-      return trySubnet(a, isV4 ? len % 33 : len)!;
-    });
+  const checked = biased(o.edgeBias, ADDRESS_EDGES, fc.oneof(v4, v6))
+    .chain((bin) =>
+      (bin.startsWith(V4_MAPPED_PREFIX) ? v4Length(o.edgeBias) : v6Length(o.edgeBias)).map(
+        (len) => [bin, len] as const,
+      ),
+    )
+    .map(([bin, len]) => trySubnet(addressFromBinary(bin), len)!);
   if (!o.uncheckedSubnets) return checked;
   const raw = fc
     .tuple(fc.oneof(v4, v6), fc.integer({ min: 0, max: 255 }))
-    .map(([bin, len]) => subnetUnchecked(addressFromBinary(bin) as Extract<Data, { type: "address" }>, len));
+    .map(([bin, len]) => subnetUnchecked(addressFromBinary(bin), len));
   return fc.oneof(checked, raw);
 }
 
@@ -182,4 +187,66 @@ export function arbitraryData(o: ArbitraryOptions = {}): fc.Arbitrary<Data> {
     };
   });
   return data;
+}
+
+/**
+ * Pairs of values that are often equal or nearly so, so that properties about
+ * equality, order, hashing and encoding are not only tried on unrelated values:
+ * unrelated pairs; a value and an equal copy built another way (sets and
+ * tables from reversed input, -0.0 for 0.0, a NaN with another payload); a
+ * value and the same value with one node (a scalar or a whole container) replaced.
+ */
+export function arbitraryDataPair(o: ArbitraryOptions = {}): fc.Arbitrary<readonly [Data, Data]> {
+  const data = arbitraryData(o);
+  const scalar = arbitraryData({ ...o, maxDepth: 0 });
+  return fc.oneof(
+    fc.tuple(data, data),
+    data.map((a) => [a, rebuilt(a, o)] as const),
+    fc.tuple(data, fc.nat(), scalar).map(([a, i, x]) => [a, withNode(a, i % nodeCount(a), x)] as const),
+  );
+}
+
+const OTHER_NAN = new DataView(new Uint8Array([0xff, 0xf8, 0, 0, 0, 0, 0, 1]).buffer).getFloat64(0);
+
+function rebuilt(v: Data, o: ArbitraryOptions): Data {
+  switch (v.type) {
+    case "real":
+      if (Number.isNaN(v.value)) return real(OTHER_NAN);
+      return v.value === 0 && !o.noNegativeZero ? real(Object.is(v.value, 0) ? -0 : 0) : v;
+    case "vector":
+      return vector(v.elements.map((e) => rebuilt(e, o)));
+    case "set":
+      return set(v.elements.map((e) => rebuilt(e, o)).reverse());
+    case "table":
+      return table(v.entries.map(([k, x]) => [rebuilt(k, o), rebuilt(x, o)] as const).reverse());
+    default:
+      return v;
+  }
+}
+
+function nodeCount(v: Data): number {
+  if (v.type === "vector" || v.type === "set") return v.elements.reduce((n, e) => n + nodeCount(e), 1);
+  if (v.type === "table") return v.entries.reduce((n, [k, x]) => n + nodeCount(k) + nodeCount(x), 1);
+  return 1;
+}
+
+// Replaces the i-th node of v in pre-order (0 is v itself) by x; the containers
+// above it are rebuilt by their constructors, so the result stays canonical.
+function withNode(v: Data, i: number, x: Data): Data {
+  if (i === 0) return x;
+  let rest = i - 1;
+  const visit = (d: Data): Data => {
+    const n = nodeCount(d);
+    if (rest >= n) {
+      rest -= n;
+      return d;
+    }
+    const r = withNode(d, rest, x);
+    rest = Number.POSITIVE_INFINITY;
+    return r;
+  };
+  if (v.type === "vector") return vector(v.elements.map(visit));
+  if (v.type === "set") return set(v.elements.map(visit));
+  if (v.type === "table") return table(v.entries.map(([k, y]) => [visit(k), visit(y)] as const));
+  return v;
 }

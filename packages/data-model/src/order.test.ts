@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arbitraryData } from "./arbitrary.js";
+import { arbitraryData, arbitraryDataPair } from "./arbitrary.js";
 import {
   address,
   boolean,
   count,
+  DuplicateElementError,
   enumValue,
   integer,
   none,
@@ -26,11 +27,15 @@ import type { Data } from "./value.js";
 const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
 // Small domains make equal and nested-equal values likely, so the laws are not tested vacuously.
 const small = arbitraryData({ edgeBias: true, maxDepth: 2, maxLength: 3 });
+// Pairs that are often equal-but-rebuilt or one node apart.
+const pair = arbitraryDataPair({ edgeBias: true, maxDepth: 2, maxLength: 3 });
+// Lists of such pairs, flattened: sorting them meets equal and nearly equal values.
+const related = fc.array(pair, { maxLength: 6 }).map((ps) => ps.flat());
 
 describe("compare is a total order", () => {
   it("is reflexive and antisymmetric, and agrees with equals", () => {
     fc.assert(
-      fc.property(small, small, (a, b) => {
+      fc.property(fc.oneof(fc.tuple(small, small), pair), ([a, b]) => {
         expect(compare(a, a)).toBe(0);
         expect(sign(compare(a, b)) + sign(compare(b, a))).toBe(0);
         expect(equals(a, b)).toBe(compare(a, b) === 0);
@@ -39,13 +44,16 @@ describe("compare is a total order", () => {
     );
   });
 
-  it("is transitive: a sorted list is ordered for every pair", () => {
+  it("is transitive: a sorted list is ordered for every pair, and equal values compare alike with all", () => {
     fc.assert(
-      fc.property(fc.array(small, { maxLength: 12 }), (xs) => {
+      fc.property(related, (xs) => {
         const sorted = [...xs].sort(compare);
         for (let i = 0; i < sorted.length; i++)
-          for (let j = i + 1; j < sorted.length; j++)
+          for (let j = i + 1; j < sorted.length; j++) {
             expect(compare(sorted[i]!, sorted[j]!)).toBeLessThanOrEqual(0);
+            if (compare(sorted[i]!, sorted[j]!) === 0)
+              for (const c of sorted) expect(sign(compare(sorted[i]!, c))).toBe(sign(compare(sorted[j]!, c)));
+          }
       }),
       { numRuns: 1000 },
     );
@@ -66,21 +74,84 @@ describe("compare is a total order", () => {
   });
 });
 
-describe("hash agrees with equals", () => {
-  it("for arbitrary values and their rebuilt copies", () => {
+describe("set() and table() duplicates", () => {
+  const firstEqual = (xs: readonly Data[], x: Data) => xs.find((y) => equals(x, y));
+  it("keep-first keeps the first of equal elements and keys", () => {
     fc.assert(
-      fc.property(small, small, (a, b) => {
+      fc.property(related, (xs) => {
+        for (const e of set(xs).elements) expect(e).toBe(firstEqual(xs, e));
+        const t = table(xs.map((x, i) => [x, count(i)] as const));
+        for (const [k, v] of t.entries) {
+          expect(k).toBe(firstEqual(xs, k));
+          expect(v).toEqual(count(xs.indexOf(k)));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("throw reports an input index whose element equals an earlier one, exactly when there is one", () => {
+    fc.assert(
+      fc.property(related, (xs) => {
+        const hasDuplicate = xs.some((x, i) => xs.slice(0, i).some((y) => equals(x, y)));
+        for (const build of [
+          () => set(xs, { duplicates: "throw" }),
+          () =>
+            table(
+              xs.map((x) => [x, none()] as const),
+              { duplicates: "throw" },
+            ),
+        ]) {
+          let error: unknown;
+          try {
+            build();
+          } catch (e) {
+            error = e;
+          }
+          expect(error === undefined).toBe(!hasDuplicate);
+          if (error === undefined) continue;
+          expect(error).toBeInstanceOf(DuplicateElementError);
+          const { index } = error as DuplicateElementError;
+          expect(xs.slice(0, index).some((y) => equals(xs[index]!, y))).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("an already-sorted input stays as it is", () => {
+    const xs = [count(1), count(2), integer(0)];
+    expect(set(xs).elements).toEqual(xs);
+    expect(() => set([count(1), count(1)], { duplicates: "throw" })).toThrow(DuplicateElementError);
+  });
+});
+
+describe("hash agrees with equals", () => {
+  it("for arbitrary, rebuilt and nearly equal values", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(small, small), pair), ([a, b]) => {
         if (equals(a, b)) expect(hash(a)).toBe(hash(b));
         const rebuilt = a.type === "set" ? set([...a.elements].reverse()) : a;
         expect(hash(rebuilt)).toBe(hash(a));
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
   });
 
-  it("for -0.0 and 0.0, and for every NaN", () => {
+  it("for -0.0 and 0.0, and for NaNs with any payload", () => {
     expect(hash(real(-0))).toBe(hash(real(0)));
-    expect(hash(vector([real(Number.NaN)]))).toBe(hash(vector([real(-Number.NaN)])));
+    const nan = (hi: number, lo: number) => {
+      const v = new DataView(new ArrayBuffer(8));
+      v.setUint32(0, hi);
+      v.setUint32(4, lo);
+      return real(v.getFloat64(0));
+    };
+    const nans = [real(Number.NaN), nan(0x7ff80000, 1), nan(0xfff80000, 0), nan(0x7ff00000, 0xdead)];
+    for (const x of nans) {
+      expect(equals(x, nans[0]!)).toBe(true);
+      expect(hash(vector([x]))).toBe(hash(vector([nans[0]!])));
+      expect(hash(set([x, real(1)]))).toBe(hash(set([real(1), nans[0]!])));
+    }
   });
 });
 

@@ -18,7 +18,11 @@ function decompose(x: number): { mantissa: bigint; exponent: number } {
 
 /** printf("%f", x) as glibc prints it: 6 decimals, round-half-even on the exact value, "nan"/"inf". */
 export function formatRealFixed(x: number): string {
-  if (Number.isNaN(x)) return "nan"; // JS cannot observe a NaN's sign; Broker's wire canonicalises NaN anyway
+  if (Number.isNaN(x)) {
+    // glibc prints the NaN's sign bit, and so does Broker.
+    view.setFloat64(0, x);
+    return view.getUint8(0) & 0x80 ? "-nan" : "nan";
+  }
   const negative = x < 0 || Object.is(x, -0);
   const sign = negative ? "-" : "";
   if (!Number.isFinite(x)) return `${sign}inf`;

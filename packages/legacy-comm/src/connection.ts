@@ -1,0 +1,340 @@
+import { DecodeError, type DecodeLimits, resolveLimits } from "@brokerkit/wire";
+import { type Chunk, ChunkDecoder, encodeChunk } from "./chunks.js";
+import { ChunkDeflater, ChunkInflater } from "./compression.js";
+import type { LogLayout } from "./log.js";
+import {
+  Caps,
+  codeOf,
+  decodeArgs,
+  decodeHeader,
+  encodeArgs,
+  encodeHeader,
+  hasArgs,
+  type LegacyMessage,
+  MsgType,
+} from "./messages.js";
+import type { BroType } from "./serial/model.js";
+import { newSerialState, readSerialization, type SerialState } from "./serial/read.js";
+import { newSerialSendState, type SerialSendState, writeSerialization } from "./serial/write.js";
+import { resolveBuiltinType } from "./values.js";
+
+export type Direction = "orig" | "resp";
+
+/** One message of a connection, where it sat in its direction's byte stream. */
+export interface LegacyRecord {
+  readonly dir: Direction;
+  /** Stream offset of the header chunk's length word. */
+  readonly offset: number;
+  /** Stream offset just past the message. */
+  readonly end: number;
+  readonly message: LegacyMessage;
+  /** The message's logical chunks as the sender built them (inflated when the direction is compressed). */
+  readonly chunks: readonly Uint8Array[];
+  /** True when the sender had switched compression on. */
+  readonly compressed: boolean;
+}
+
+export interface LegacyDecodeOptions {
+  readonly limits?: Partial<DecodeLimits>;
+  /** Remote-logging layout: Bro 2.6 added a subtype per value without changing any version number. */
+  readonly logLayout?: LogLayout;
+  /** Global types of the receiver, for values Broccoli sent with a type named but not included. */
+  readonly resolveTypeName?: (name: string) => BroType | undefined;
+}
+
+class DirectionState {
+  readonly chunks: ChunkDecoder;
+  readonly serial: SerialState = newSerialState();
+  inflater: ChunkInflater | undefined;
+  header:
+    | { code: number; chunk: Chunk; payload: Uint8Array; header: ReturnType<typeof decodeHeader>["header"] }
+    | undefined;
+  caps: number | undefined;
+  phaseDone = 0;
+  syncRequest: number | undefined;
+  runtime = 0;
+  /** Set once framing is lost: nothing after it can be found reliably. */
+  broken = false;
+
+  constructor(maxChunkBytes: number) {
+    this.chunks = new ChunkDecoder(maxChunkBytes);
+  }
+}
+
+const other = (d: Direction): Direction => (d === "orig" ? "resp" : "orig");
+
+/**
+ * Decodes both directions of one connection, fed in capture order. The
+ * protocol is stateful across directions: object references need every
+ * earlier message of the same direction, and the width of permanent ids
+ * depends on the capabilities both sides announced and on the handshake
+ * phase, which messages of both directions move along.
+ */
+export class LegacyConnectionDecoder {
+  private readonly dirs: Record<Direction, DirectionState>;
+  private readonly limits: DecodeLimits;
+  private readonly resolveTypeName: (name: string) => BroType | undefined;
+
+  constructor(private readonly options: LegacyDecodeOptions = {}) {
+    this.limits = resolveLimits(options.limits);
+    const own = options.resolveTypeName;
+    this.resolveTypeName = own ? (name) => own(name) ?? resolveBuiltinType(name) : resolveBuiltinType;
+    this.dirs = {
+      orig: new DirectionState(this.limits.maxMessageBytes),
+      resp: new DirectionState(this.limits.maxMessageBytes),
+    };
+  }
+
+  /** Bytes buffered in a direction, waiting for the rest of a message. */
+  pending(dir: Direction): number {
+    const s = this.dirs[dir];
+    return s.chunks.pending + (s.header ? s.header.chunk.end - s.header.chunk.offset : 0);
+  }
+
+  /**
+   * Feeds the next bytes of one direction. Framing errors (a zero or
+   * oversized length, a corrupt compressed stream) end decoding of that
+   * direction with an `unknown` record carrying the error; an undecodable
+   * message is reported the same way and decoding goes on.
+   */
+  push(dir: Direction, bytes: Uint8Array): LegacyRecord[] {
+    const s = this.dirs[dir];
+    if (s.broken) return [];
+    const out: LegacyRecord[] = [];
+    let chunks: Chunk[];
+    try {
+      chunks = s.chunks.push(bytes);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      s.broken = true;
+      return [this.failure(dir, s.chunks.offset, s.chunks.offset, e)];
+    }
+    for (const chunk of chunks) {
+      let payload = chunk.payload;
+      const compressed = s.inflater !== undefined;
+      if (s.inflater) {
+        try {
+          payload = s.inflater.inflate(payload, chunk.offset + 4);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+          s.broken = true;
+          out.push(this.failure(dir, chunk.offset, chunk.end, e));
+          return out;
+        }
+      }
+      const record = this.chunk(dir, s, chunk, payload, compressed);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
+  private failure(dir: Direction, offset: number, end: number, error: DecodeError): LegacyRecord {
+    return {
+      dir,
+      offset,
+      end,
+      message: { type: "unknown", code: undefined, args: undefined, error },
+      chunks: [],
+      compressed: false,
+    };
+  }
+
+  private chunk(dir: Direction, s: DirectionState, chunk: Chunk, payload: Uint8Array, compressed: boolean) {
+    if (!s.header) {
+      if (payload.length !== 8) {
+        // An argument chunk without a header: report it, keep looking for headers (as Broccoli does).
+        return {
+          dir,
+          offset: chunk.offset,
+          end: chunk.end,
+          message: {
+            type: "unknown",
+            code: undefined,
+            args: payload,
+            error: new DecodeError(
+              "invalid",
+              chunk.offset,
+              "an 8-byte message header chunk",
+              `${payload.length} bytes`,
+            ),
+          },
+          chunks: [payload],
+          compressed,
+        } satisfies LegacyRecord;
+      }
+      const { code, header } = decodeHeader(payload, chunk.offset + 4);
+      if (hasArgs(code)) {
+        s.header = { code, chunk, payload, header };
+        return undefined;
+      }
+      if (code === MsgType.phaseDone) s.phaseDone++;
+      const message: LegacyMessage =
+        code === MsgType.phaseDone
+          ? { type: "phase-done", header }
+          : code === MsgType.compress
+            ? { type: "compress", header }
+            : code === MsgType.requestLogs
+              ? { type: "request-logs", header }
+              : { type: "unknown", code, args: undefined, header };
+      // Everything after a COMPRESS header is compressed, starting with the next chunk.
+      if (code === MsgType.compress) s.inflater = new ChunkInflater(this.limits.maxMessageBytes);
+      return {
+        dir,
+        offset: chunk.offset,
+        end: chunk.end,
+        message,
+        chunks: [payload],
+        compressed,
+      } satisfies LegacyRecord;
+    }
+    const head = s.header;
+    s.header = undefined;
+    const base = chunk.offset + 4;
+    let body: LegacyMessage;
+    try {
+      body =
+        head.code === MsgType.serial
+          ? this.serial(dir, payload, base)
+          : decodeArgs(head.code, payload, {
+              base,
+              ...(this.options.limits ? { limits: this.options.limits } : {}),
+              ...(this.options.logLayout ? { logLayout: this.options.logLayout } : {}),
+            });
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      body = { type: "unknown", code: head.code, args: payload, error: e };
+    }
+    this.track(s, body);
+    return {
+      dir,
+      offset: head.chunk.offset,
+      end: chunk.end,
+      message: { ...body, header: head.header },
+      chunks: [head.payload, payload],
+      compressed,
+    } satisfies LegacyRecord;
+  }
+
+  private track(s: DirectionState, m: LegacyMessage): void {
+    if (m.type === "caps") s.caps = m.flags;
+    else if (m.type === "request-sync") s.syncRequest = m.authoritative;
+    else if (m.type === "version") s.runtime = m.runtime;
+  }
+
+  /** Which side sends its state in the SYNC phase (RemoteSerializer::HandshakeDone's rule). */
+  private syncSender(): Direction | undefined {
+    const o = this.dirs.orig.syncRequest;
+    const r = this.dirs.resp.syncRequest;
+    if (o === undefined && r === undefined) return undefined;
+    if (o === undefined) return "orig";
+    if (r === undefined) return "resp";
+    if (o && !r) return "orig";
+    if (r && !o) return "resp";
+    if (this.dirs.resp.runtime > this.dirs.orig.runtime) return "resp";
+    return "orig";
+  }
+
+  /** Whether the sender of `dir` writes 64-bit pids now: both announced PID_64BIT and it is running. */
+  pid64(dir: Direction): boolean {
+    const s = this.dirs[dir];
+    const p = this.dirs[other(dir)];
+    if (!((s.caps ?? 0) & Caps.pid64) || !((p.caps ?? 0) & Caps.pid64)) return false;
+    if (s.phaseDone < 1 || p.phaseDone < 1) return false;
+    const sender = this.syncSender();
+    if (sender === undefined) return true;
+    return sender === dir ? s.phaseDone >= 2 : p.phaseDone >= 2;
+  }
+
+  private serial(dir: Direction, payload: Uint8Array, base: number): LegacyMessage {
+    const s = this.dirs[dir];
+    const predicted = this.pid64(dir);
+    const attempt = (pid64: boolean): LegacyMessage => ({
+      type: "serial",
+      pid64,
+      serialization: readSerialization(payload, s.serial, {
+        pid64,
+        base,
+        ...(this.options.limits ? { limits: this.options.limits } : {}),
+        resolveTypeName: this.resolveTypeName,
+      }),
+    });
+    try {
+      return attempt(predicted);
+    } catch (first) {
+      // Phase tracking can be wrong when a capture reorders the two directions;
+      // the other width is tried before giving up. A failed attempt leaves the cache untouched.
+      try {
+        return attempt(!predicted);
+      } catch {
+        throw first;
+      }
+    }
+  }
+}
+
+export interface LegacySenderOptions {
+  /** Cache objects and send references (Bro toward caching peers); off by default, as Broccoli does. */
+  readonly caching?: boolean;
+  /** Keep the 0x4000 cache-stable bit in class codes of objects built without one. */
+  readonly cacheStableBit?: boolean;
+  readonly logLayout?: LogLayout;
+  /** Physical chunk size limit before FLAG_PARTIAL splitting. */
+  readonly maxChunkPayload?: number;
+}
+
+/**
+ * Encodes the messages of one direction, keeping what the peer was sent
+ * (its object cache) and switching on compression after a COMPRESS message.
+ * Fed the messages a LegacyConnectionDecoder produced, it reproduces the
+ * sender's logical chunks exactly.
+ */
+export class LegacySender {
+  private readonly serial: SerialSendState = newSerialSendState();
+  private deflater: ChunkDeflater | undefined;
+
+  constructor(private readonly options: LegacySenderOptions = {}) {}
+
+  /** The message's logical chunks, uncompressed: its header chunk and, for most types, one argument chunk. */
+  chunks(m: LegacyMessage): Uint8Array[] {
+    const code = codeOf(m);
+    if (code === undefined) return m.type === "unknown" && m.args ? [m.args] : [];
+    const header = encodeHeader(code, m.header);
+    const args =
+      m.type === "serial"
+        ? writeSerialization(m.serialization, this.serial, {
+            pid64: m.pid64,
+            caching: this.options.caching ?? false,
+            cacheStableBit: this.options.cacheStableBit ?? false,
+          })
+        : encodeArgs(m, this.options.logLayout);
+    return args ? [header, args] : [header];
+  }
+
+  /** The message as wire bytes: framed, split where too long, compressed once COMPRESS was sent. */
+  encode(m: LegacyMessage): Uint8Array {
+    const parts = this.chunks(m).map((c) =>
+      encodeChunk(this.deflater ? this.deflater.deflate(c) : c, this.options.maxChunkPayload),
+    );
+    if (m.type === "compress") this.deflater = new ChunkDeflater();
+    let n = 0;
+    for (const p of parts) n += p.length;
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+}
+
+/** Decodes a whole captured connection: its in-order payload pieces, both directions interleaved as captured. */
+export function decodeLegacyConnection(
+  pieces: Iterable<{ readonly dir: Direction; readonly data: Uint8Array }>,
+  options?: LegacyDecodeOptions,
+): LegacyRecord[] {
+  const decoder = new LegacyConnectionDecoder(options);
+  const out: LegacyRecord[] = [];
+  for (const p of pieces) out.push(...decoder.push(p.dir, p.data));
+  return out;
+}

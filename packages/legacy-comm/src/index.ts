@@ -36,4 +36,5 @@ export {
   type SerialWriteOptions,
   writeSerialization,
 } from "./serial/write.js";
+export { StateAccessError, SynchronizedState } from "./sync.js";
 export * from "./values.js";

@@ -17,6 +17,7 @@ import { type Direction, decodeLegacyConnection, type LegacyRecord, LegacySender
 import type { LogField } from "./log.js";
 import { describe } from "./print.js";
 import type { BroVal, Serialization } from "./serial/model.js";
+import { SynchronizedState } from "./sync.js";
 
 type Obj = Record<string, unknown>;
 
@@ -204,6 +205,26 @@ suite("legacy Bro communication captures", () => {
             const ours = records.find((r) => r.dir === dir && r.message.type === "request-sync");
             expect(ours?.message.type === "request-sync" && ours.message.authoritative).toBe(
               req.authoritative ? 1 : 0,
+            );
+          }
+        });
+
+      const finalState = manifest.expected_final_state_both_sides as Obj | undefined;
+      if (finalState)
+        it("rebuilds the synchronized globals' final state from the state operations", () => {
+          const state = new SynchronizedState();
+          for (const r of records) {
+            if (r.message.type !== "serial") continue;
+            const s = r.message.serialization;
+            if (s.kind === "state") state.apply(s.access);
+            if (s.kind === "id" && s.id.value && s.id.name !== "peer_description")
+              state.set(s.id.name, s.id.value);
+          }
+          for (const [name, want] of Object.entries(finalState)) {
+            const ours = state.get(name);
+            expect(ours, name).toBeDefined();
+            expect(canon(ours!.type, manifestForm(ours!), types), name).toEqual(
+              canon(ours!.type, want, types),
             );
           }
         });

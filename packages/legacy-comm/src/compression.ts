@@ -71,7 +71,8 @@ export class ChunkInflater {
 
 /**
  * Compresses one direction's chunks into a zlib stream Bro can inflate. It
- * emits stored (uncompressed) deflate blocks: every inflater reads them, the
+ * emits stored (uncompressed) deflate blocks, each chunk ended by a sync
+ * flush as zlib's Z_SYNC_FLUSH ends it: every inflater reads them, the
  * encoder stays small and browser-safe, and the bytes a peer acts on — the
  * inflated chunks — are what matter. Chunks under MIN_COMPRESS_SIZE are
  * stored raw with a zero trailer, as Bro does.
@@ -84,7 +85,7 @@ export class ChunkDeflater {
     const blocks = Math.ceil(chunk.length / 0xffff);
     const header = this.started ? 0 : 2;
     this.started = true;
-    const out = new Uint8Array(header + chunk.length + blocks * 5 + 4);
+    const out = new Uint8Array(header + chunk.length + blocks * 5 + 5 + 4);
     let o = 0;
     if (header) {
       out[o++] = 0x78;
@@ -100,6 +101,10 @@ export class ChunkDeflater {
       out.set(part, o);
       o += part.length;
     }
+    // The empty stored block Z_SYNC_FLUSH ends with (zero bytes already in place).
+    out[o + 3] = 0xff;
+    out[o + 4] = 0xff;
+    o += 5;
     new DataView(out.buffer).setUint32(o, chunk.length, true);
     return out;
   }

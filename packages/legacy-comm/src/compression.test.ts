@@ -56,7 +56,7 @@ describe("compressed chunks", () => {
         expect(wire.map((c) => [...inflater.inflate(c)])).toEqual(plain.map((c) => [...c]));
         // zlib itself reads the stream made of the compressed chunks.
         const stream = Buffer.concat(
-          wire.filter((c, i) => plain[i]!.length >= MIN_COMPRESS_SIZE).map((c) => c.subarray(0, -4)),
+          wire.filter((_, i) => plain[i]!.length >= MIN_COMPRESS_SIZE).map((c) => c.subarray(0, -4)),
         );
         const big = plain.filter((c) => c.length >= MIN_COMPRESS_SIZE);
         if (big.length)

@@ -61,31 +61,35 @@ export class SynchronizedState {
   }
 
   apply(access: StateAccess): void {
-    const { opcode, op1, op2, op3 } = access;
+    const update = this.updateFor(access);
+    if (update) this.replace(access.target, update);
+  }
+
+  private updateFor(access: StateAccess): ((old: BroVal | undefined) => BroVal) | undefined {
+    const { opcode, op1, op2, op3, target } = access;
     switch (opcode) {
       case StateOp.assign:
-        return this.replace(access.target, () => op1);
+        return () => op1;
       case StateOp.incr:
         if (!op2) throw new StateAccessError("an increment without its old value");
-        return this.replace(access.target, (v) => addDelta(this.need(v, access.target), op1, op2));
+        return (v) => addDelta(this.need(v, target), op1, op2);
       case StateOp.assignIdx:
         if (!op2) throw new StateAccessError("an indexed assignment without a value");
-        return this.replace(access.target, (v) => assignAt(this.need(v, access.target), op1, () => op2));
+        return (v) => assignAt(this.need(v, target), op1, () => op2);
       case StateOp.incrIdx:
         if (!op2 || !op3) throw new StateAccessError("an indexed increment without new and old value");
-        return this.replace(access.target, (v) =>
-          assignAt(this.need(v, access.target), op1, (old) =>
+        return (v) =>
+          assignAt(this.need(v, target), op1, (old) =>
             addDelta(need(old, "the incremented entry"), op2, op3),
-          ),
-        );
+          );
       case StateOp.add:
-        return this.replace(access.target, (v) => assignAt(this.need(v, access.target), op1, undefined));
+        return (v) => assignAt(this.need(v, target), op1, undefined);
       case StateOp.del:
       case StateOp.expire:
-        return this.replace(access.target, (v) => removeAt(this.need(v, access.target), op1));
+        return (v) => removeAt(this.need(v, target), op1);
       default:
         // OP_PRINT and OP_READ_IDX change no value.
-        return;
+        return undefined;
     }
   }
 
@@ -114,9 +118,12 @@ export class SynchronizedState {
       if (!v) return;
       if ((v.kind === "table" || v.kind === "record" || v.kind === "vector") && v.uniqueId)
         places.set(v.uniqueId, { global, path: [...path] });
-      if (v.kind === "table") v.entries.forEach((e, i) => walk(e.value, global, [...path, { entry: i }]));
-      if (v.kind === "record") v.fields.forEach((f, i) => walk(f, global, [...path, { field: i }]));
-      if (v.kind === "vector") v.elements.forEach((e, i) => walk(e, global, [...path, { element: i }]));
+      if (v.kind === "table")
+        for (const [i, e] of v.entries.entries()) walk(e.value, global, [...path, { entry: i }]);
+      if (v.kind === "record")
+        for (const [i, f] of v.fields.entries()) walk(f, global, [...path, { field: i }]);
+      if (v.kind === "vector")
+        for (const [i, e] of v.elements.entries()) walk(e, global, [...path, { element: i }]);
     };
     for (const [name, v] of this.globals) walk(v, name, []);
     this.places = places;

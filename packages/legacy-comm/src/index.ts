@@ -10,6 +10,7 @@ export {
   LegacySender,
   type LegacySenderOptions,
 } from "./connection.js";
+export { detectLegacyComm } from "./detect.js";
 export * from "./log.js";
 export * from "./messages.js";
 export {

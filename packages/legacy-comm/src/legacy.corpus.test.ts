@@ -2,7 +2,7 @@
 // the captured (inflated) chunks, and what the scripts sent equals the manifest.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readTcpConnections } from "@brokerkit/capture";
+import { concatDirection, readTcpConnections } from "@brokerkit/capture";
 import { expect, it, describe as suite } from "vitest";
 import { corpusDir, manifests } from "../../../test-support/corpus.js";
 import {
@@ -36,8 +36,10 @@ function decodeCapture(name: string, manifest: Obj, types: TypeResolver) {
   const listener = (manifest.transport as Obj | undefined)?.listener as string | undefined;
   const listenerDir: Direction = listener === `${conn.orig.ip}:${conn.orig.port}` ? "orig" : "resp";
   const records = decodeLegacyConnection(conn.chunks, { resolveTypeName: types });
+  const streams = { orig: concatDirection(conn, "orig"), resp: concatDirection(conn, "resp") };
   return {
     records,
+    streams,
     dirOf: (side: string) =>
       SIDE_ALIASES[side] === "listener" ? listenerDir : listenerDir === "orig" ? "resp" : "orig",
   };
@@ -69,7 +71,7 @@ suite("legacy Bro communication captures", () => {
   for (const { name, manifest } of all) {
     suite(name, () => {
       const types = resolverFromManifest(manifest.types as Obj | undefined);
-      const { records, dirOf } = decodeCapture(name, manifest, types);
+      const { records, dirOf, streams } = decodeCapture(name, manifest, types);
 
       it("decodes every message, with nothing left over", () => {
         const bad = records.filter((r) => r.message.type === "unknown");
@@ -90,6 +92,23 @@ suite("legacy Bro communication captures", () => {
             r.chunks.map((c) => Buffer.from(c).toString("hex")),
           );
         }
+      });
+
+      it("re-encodes uncompressed messages to the captured stream bytes, framing included", () => {
+        const senders = {
+          orig: new LegacySender({ caching: true }),
+          resp: new LegacySender({ caching: true }),
+        };
+        let compared = 0;
+        for (const r of records) {
+          const bytes = senders[r.dir].encode(r.message);
+          if (r.compressed) continue;
+          compared++;
+          expect(Buffer.from(bytes).toString("hex")).toBe(
+            Buffer.from(streams[r.dir].subarray(r.offset, r.end)).toString("hex"),
+          );
+        }
+        expect(compared).toBeGreaterThan(4);
       });
 
       it("carries the VERSION messages the manifest observed", () => {

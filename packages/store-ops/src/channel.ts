@@ -39,7 +39,7 @@ export interface ConsumerOptions {
 }
 
 // A buffered seq: its event, or (no payload) the producer's word that it is lost.
-type Slot<P> = { readonly seq: bigint; payload?: P | undefined; lost?: true };
+type Slot<P> = { readonly seq: bigint; payload?: P | undefined };
 
 /** The receiving end of a channel (a clone reading its master, or a master reading a writer). */
 export class ChannelConsumer<P> {
@@ -109,7 +109,6 @@ export class ChannelConsumer<P> {
         const slot = this.slot(m.seq);
         // An event that arrives after all (a late copy) beats a retransmit_failed.
         if (m.kind === "event") slot.payload ??= m.payload;
-        else slot.lost = true;
         if (this.initialized) this.drain(delivered);
         break;
       }

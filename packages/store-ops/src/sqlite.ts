@@ -37,7 +37,10 @@ export interface SqliteOptions {
 }
 
 function sqlJs(options?: SqliteOptions): Promise<SqlJs> {
-  engine ??= initSqlJs(options?.locateFile ? { locateFile: options.locateFile } : undefined);
+  engine ??= initSqlJs(options?.locateFile ? { locateFile: options.locateFile } : undefined).catch((e) => {
+    engine = undefined; // let a later call try again (e.g. with a locateFile that works)
+    throw e;
+  });
   return engine;
 }
 

@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { CaptureError, readTcpConnections, type TcpConnection } from "@brokerkit/capture";
 import { type DecodedRecord, decodeConnection, recordToJsonLine } from "./decode.js";
+import { STORE_USAGE, storeCommand } from "./store-command.js";
 
 const USAGE = `usage:
   brokerkit decode FILE... [--format jsonl|text] [--topic PREFIX] [--protocol NAME] [--conn FILTER]
   brokerkit stats FILE...
+  ${STORE_USAGE}
 
 Decodes captured Zeek Broker traffic (Broker 1.x, the current native protocol, and the
 WebSocket JSON API; plain TCP, not TLS) from pcap and pcapng files.`;
@@ -96,6 +98,8 @@ function textLine(r: DecodedRecord): string {
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
+  if (command === "store")
+    return storeCommand(rest, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
   if (command !== "decode" && command !== "stats")
     fail(command ? `unknown command ${command}` : "no command given");
   const o = parse(rest);

@@ -1,4 +1,5 @@
 export * from "./appliers.js";
+export * from "./channel.js";
 export * from "./clone.js";
 export * from "./command.js";
 export * from "./events.js";
@@ -9,3 +10,4 @@ export * from "./memory.js";
 export * as ops from "./operations.js";
 export * from "./record-log.js";
 export * from "./replay.js";
+export * from "./traffic.js";

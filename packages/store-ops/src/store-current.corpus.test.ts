@@ -4,13 +4,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readTcpConnections } from "@brokerkit/capture";
 import { compare, type Data, toText } from "@brokerkit/data-model";
-import { DEFAULT_LIMITS, decodeNativeConnection, decodeStoreCommand } from "@brokerkit/wire";
+import { decodeNativeConnection } from "@brokerkit/wire";
 import { describe, expect, it } from "vitest";
 import { corpusDir, hasSubfolder, manifests } from "../../../test-support/corpus.js";
 import { dataFromCurrentValue } from "../../../test-support/manifest-values.js";
-import type { StoreCommand } from "./command.js";
-import { fromCurrentCommand } from "./from-wire.js";
 import { replayBroadcasts } from "./replay.js";
+import { currentStoreLogs } from "./traffic.js";
 
 type Obj = Record<string, unknown>;
 
@@ -23,23 +22,18 @@ describe("current-Broker stores rebuilt from captured traffic", () => {
     if (hasSubfolder("broker-current")) expect(files.length).toBeGreaterThan(0);
   });
   for (const { name, manifest } of files) {
-    it(`${name}: the master's broadcasts and snapshot give the real clone's final contents`, () => {
-      const cloneTopic = `${manifest.store_name}/<$>/data/clone`;
-      const commands: StoreCommand[] = [];
-      for (const conn of readTcpConnections(
+    it(`${name}: the snapshot and the master's broadcasts, through the channel, give the real clone's final contents`, () => {
+      const conns = readTcpConnections(
         readFileSync(join(corpusDir(), "broker-current", manifest.pcap as string)),
-      )) {
-        for (const f of decodeNativeConnection(conn)) {
-          const m = f.message;
-          if (m.kind !== "envelope" || m.payload.type !== "command" || m.topic !== cloneTopic) continue;
-          const c = fromCurrentCommand(decodeStoreCommand(m.payload.raw, DEFAULT_LIMITS).content);
-          if (c) commands.push(c);
-        }
-      }
-      expect(commands.length).toBeGreaterThan(0);
-      const { clone } = replayBroadcasts(
-        commands.map((command, i) => ({ seq: BigInt(i + 1), time: 0n, command })),
       );
+      const { logs, errors } = currentStoreLogs(conns.flatMap((c) => decodeNativeConnection(c)));
+      expect(errors).toEqual([]);
+      const log = logs.get(manifest.store_name as string) ?? [];
+      // The snapshot first, then the broadcasts in channel order, one seq each.
+      expect(log[0]?.command.kind).toBe("snapshot");
+      const seqs = log.map((c) => c.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => (log[0]?.seq ?? 0n) + BigInt(i)));
+      const { clone } = replayBroadcasts(log);
       const expected = ((manifest.final_store_contents as Obj).clone as Obj[]).map(
         (e) => [dataFromCurrentValue(e.key as Obj), dataFromCurrentValue(e.value as Obj)] as const,
       );

@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import { readTcpConnections } from "@brokerkit/capture";
+import { toText } from "@brokerkit/data-model";
+import { asZeekMessage } from "@brokerkit/wire";
+import { describe, expect, it } from "vitest";
+import { LegacyDecoder } from "./legacy.js";
+
+const pcap = (name: string) =>
+  readFileSync(new URL(`../../../fixtures/legacy-comm/${name}`, import.meta.url));
+
+function items(name: string) {
+  const [conn] = readTcpConnections(pcap(name));
+  const d = new LegacyDecoder();
+  return conn!.chunks.flatMap((c) => d.push(c.dir, c.data));
+}
+
+describe("legacy messages in brokerkit decode", () => {
+  it("shows events as Bro prints them, with Broker's Zeek event layout as data", () => {
+    const events = items("bk-events.pcap").filter((i) => i.kind === "event");
+    expect(events).toHaveLength(14);
+    const net = events.find((e) => e.text.startsWith("BK::ev_net("))!;
+    expect(net.text).toBe(
+      "BK::ev_net(192.0.2.1, 2001:db8::ff00:42:8329, 10.0.0.0/8, 2001:db8::/32, 80/tcp, 53/udp, 8/icmp, 5/unknown)",
+    );
+    const z = asZeekMessage(net.data!);
+    expect(z?.type).toBe("event");
+    expect(toText(net.data!)).toContain("192.0.2.1");
+    expect(events.find((e) => e.text.startsWith("BK::ev_atomic("))!.text).toContain(
+      "T, F, 0, 18446744073709551615",
+    );
+  });
+
+  it("shows the handshake, state operations, log records and prints of a sync", () => {
+    const all = items("bk-sync.pcap");
+    expect(all.filter((i) => i.kind === "handshake").map((i) => i.text)).toContain(
+      "REQUEST_SYNC (authoritative)",
+    );
+    expect(all.filter((i) => i.kind === "state").map((i) => i.text)).toContain("INCR BK::cnt 105 100");
+    expect(all.filter((i) => i.kind === "log").map((i) => i.text)).toContain(
+      "bk_log: ts=1500000002.25 msg=second, unset host=- tags=-",
+    );
+    expect(all.filter((i) => i.kind === "print").map((i) => i.text)).toEqual([
+      "bk_print.txt: printed remotely",
+    ]);
+    expect(all.filter((i) => i.kind === "unknown")).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ export * from "./clone.js";
 export * from "./command.js";
 export * from "./events.js";
 export * from "./from-wire.js";
+export * from "./json.js";
 export * from "./log-codec.js";
 export * from "./master.js";
 export * from "./memory.js";

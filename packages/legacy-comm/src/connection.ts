@@ -1,4 +1,5 @@
 import { DecodeError, type DecodeLimits, resolveLimits } from "@brokerkit/wire";
+import { concat } from "./bytes.js";
 import { type Chunk, ChunkDecoder, encodeChunk } from "./chunks.js";
 import { ChunkDeflater, ChunkInflater } from "./compression.js";
 import type { LogLayout } from "./log.js";
@@ -316,15 +317,7 @@ export class LegacySender {
       encodeChunk(this.deflater ? this.deflater.deflate(c) : c, this.options.maxChunkPayload),
     );
     if (m.type === "compress") this.deflater = new ChunkDeflater();
-    let n = 0;
-    for (const p of parts) n += p.length;
-    const out = new Uint8Array(n);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concat(...parts);
   }
 }
 

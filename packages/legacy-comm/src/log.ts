@@ -1,5 +1,5 @@
-import { DecodeError, type DecodeLimits, Reader, resolveLimits, Writer } from "@brokerkit/wire";
-import { latin1 } from "./bytes.js";
+import { DecodeError, type DecodeLimits } from "@brokerkit/wire";
+import { FormatReader, FormatWriter } from "./format.js";
 import { TypeTag } from "./serial/codes.js";
 
 /**
@@ -62,9 +62,7 @@ export interface LogWriteEntry {
   readonly values: readonly LogValue[];
 }
 
-class LogReader {
-  readonly r: Reader;
-  private readonly limits: DecodeLimits;
+class LogReader extends FormatReader {
   private depth = 0;
 
   constructor(
@@ -73,48 +71,7 @@ class LogReader {
     limits: Partial<DecodeLimits> | undefined,
     base: number,
   ) {
-    this.r = new Reader(bytes, 0, bytes.length, base);
-    this.limits = resolveLimits(limits);
-  }
-
-  i32(what: string): number {
-    return this.r.u32(what) | 0;
-  }
-  f64(what: string): number {
-    this.r.need(8, what);
-    const v = this.r.view.getFloat64(this.r.pos);
-    this.r.pos += 8;
-    return v;
-  }
-  bool(what: string): boolean {
-    const at = this.r.pos;
-    const b = this.r.u8(what);
-    if (b > 1) throw new DecodeError("invalid", this.r.offset(at), what, `byte ${b}`);
-    return b === 1;
-  }
-  bytes(what: string): Uint8Array {
-    const at = this.r.pos;
-    const n = this.r.u32(`the length of ${what}`);
-    if (n > this.limits.maxStringBytes)
-      throw new DecodeError(
-        "limit",
-        this.r.offset(at),
-        `${what} of at most ${this.limits.maxStringBytes} bytes`,
-      );
-    return this.r.take(n, what).slice();
-  }
-  str(what: string): string {
-    return latin1(this.bytes(what));
-  }
-  count(n: number | bigint, what: string, at: number): number {
-    if (n < 0 || n > this.limits.maxContainerLength || n > this.r.remaining)
-      throw new DecodeError(
-        n > this.r.remaining ? "truncated" : "limit",
-        this.r.offset(at),
-        `a plausible ${what}`,
-        `${n}`,
-      );
-    return Number(n);
+    super(bytes, limits, base);
   }
 
   field(): LogField {
@@ -197,7 +154,7 @@ export function decodeLogCreateWriter(bytes: Uint8Array, options: LogReadOptions
   const streamId = l.i32("the stream id");
   const writerId = l.i32("the writer id");
   const nAt = l.r.pos;
-  const numFields = l.count(l.i32("the field count"), "field count", nAt);
+  const numFields = l.count(l.i32("the field count"), "log fields", nAt);
   const path = l.str("the path");
   const rotationBase = l.f64("the rotation base");
   const rotationInterval = l.f64("the rotation interval");
@@ -229,22 +186,9 @@ export function decodeLogWrite(bytes: Uint8Array, options: LogReadOptions = {}):
   return out;
 }
 
-class LogWriter {
-  readonly w = new Writer();
-  constructor(private readonly layout: LogLayout) {}
-  i32(n: number): void {
-    this.w.u32(n >>> 0);
-  }
-  bool(b: boolean): void {
-    this.w.u8(b ? 1 : 0);
-  }
-  bytes(b: Uint8Array): void {
-    this.w.u32(b.length);
-    this.w.bytes(b);
-  }
-  str(s: string): void {
-    this.w.u32(s.length);
-    this.w.binary(s);
+class LogWriter extends FormatWriter {
+  constructor(private readonly layout: LogLayout) {
+    super();
   }
   value(v: LogValue): void {
     this.i32(v.type);

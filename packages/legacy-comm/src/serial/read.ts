@@ -1,5 +1,5 @@
-import { DecodeError, type DecodeLimits, Reader, resolveLimits } from "@brokerkit/wire";
-import { latin1 } from "../bytes.js";
+import { DecodeError, type DecodeLimits } from "@brokerkit/wire";
+import { FormatReader } from "../format.js";
 import { InternalTag, SER_BRO_OBJ_BIT, SER_TYPE_MASK, SerClass, TypeTag } from "./codes.js";
 import type {
   AnyType,
@@ -89,11 +89,9 @@ export function readSerialization(
   return result;
 }
 
-class SerialReader {
-  readonly r: Reader;
+class SerialReader extends FormatReader {
   readonly registered = new Map<bigint, SerialObject>();
   private readonly inProgress = new Set<bigint>();
-  private readonly limits: DecodeLimits;
   private depth = 0;
   private objects = 0;
 
@@ -102,60 +100,7 @@ class SerialReader {
     private readonly state: SerialState,
     private readonly options: SerialReadOptions,
   ) {
-    this.r = new Reader(bytes, 0, bytes.length, options.base ?? 0);
-    this.limits = resolveLimits(options.limits);
-  }
-
-  private invalid(what: string, detail?: string, at = this.r.pos): never {
-    throw new DecodeError("invalid", this.r.offset(at), what, detail);
-  }
-
-  bool(what: string): boolean {
-    // Bro reads any byte other than 1 as false; only 0 and 1 round-trip, so only they are accepted.
-    const at = this.r.pos;
-    const b = this.r.u8(what);
-    if (b > 1) this.invalid(what, `byte ${b} is neither 0 nor 1`, at);
-    return b === 1;
-  }
-
-  i32(what: string): number {
-    return this.r.u32(what) | 0;
-  }
-
-  f64(what: string): number {
-    this.r.need(8, what);
-    const v = this.r.view.getFloat64(this.r.pos);
-    this.r.pos += 8;
-    return v;
-  }
-
-  bytes(what: string): Uint8Array {
-    const at = this.r.pos;
-    const n = this.r.u32(`the length of ${what}`);
-    if (n > this.limits.maxStringBytes)
-      throw new DecodeError(
-        "limit",
-        this.r.offset(at),
-        `${what} of at most ${this.limits.maxStringBytes} bytes`,
-      );
-    return this.r.take(n, what);
-  }
-
-  str(what: string): string {
-    return latin1(this.bytes(what));
-  }
-
-  count(what: string, n: number, at: number): number {
-    if (n < 0) this.invalid(what, `negative count ${n}`, at);
-    if (n > this.limits.maxContainerLength)
-      throw new DecodeError(
-        "limit",
-        this.r.offset(at),
-        `${what} of at most ${this.limits.maxContainerLength}`,
-      );
-    // Every element takes at least one byte: a count beyond the input is a lie, not a reason to allocate.
-    if (n > this.r.remaining) throw new DecodeError("truncated", this.r.offset(at), `${n} × ${what}`);
-    return n;
+    super(bytes, options.limits, options.base ?? 0);
   }
 
   enter(): void {
@@ -173,7 +118,7 @@ class SerialReader {
         const name = this.str("an event name");
         const time = this.f64("the event time");
         const nAt = this.r.pos;
-        const n = this.count("event arguments", this.i32("the argument count"), nAt);
+        const n = this.count(this.i32("the argument count"), "event arguments", nAt);
         const args: BroVal[] = [];
         for (let i = 0; i < n; i++) args.push(this.value());
         return Object.freeze({ kind: "event", name, time, args: Object.freeze(args) });
@@ -202,10 +147,6 @@ class SerialReader {
 
   value(): BroVal {
     return this.object("value") as BroVal;
-  }
-
-  optional<T>(what: string, read: () => T): T | undefined {
-    return this.bool(`the presence flag of ${what}`) ? read() : undefined;
   }
 
   /** A SerialObj: header, then (when full) its class chain. */
@@ -269,7 +210,7 @@ class SerialReader {
         const loc = this.location(stype);
         const type = this.type();
         const nAt = this.r.pos;
-        const n = this.count("attributes", this.i32("the attribute count"), nAt);
+        const n = this.count(this.i32("the attribute count"), "attributes", nAt);
         const attrs: Attribute[] = [];
         for (let i = 0; i < n; i++) {
           const expr = this.optional("an attribute expression", () => this.object("expr") as Expr);
@@ -408,7 +349,7 @@ class SerialReader {
       case SerClass.typeList: {
         const pure = this.optional("the pure type", () => this.type());
         const nAt = this.r.pos;
-        const n = this.count("types in a list", this.i32("the type count"), nAt);
+        const n = this.count(this.i32("the type count"), "types in a list", nAt);
         const types: AnyType[] = [];
         for (let i = 0; i < n; i++) types.push(this.type());
         return Object.freeze({ ...base, class: "typelist", pure, types: Object.freeze(types) });
@@ -436,7 +377,7 @@ class SerialReader {
         let fields: TypeDecl[] | undefined;
         if (has) {
           const nAt = this.r.pos;
-          const n = this.count("record fields", this.i32("the field list length"), nAt);
+          const n = this.count(this.i32("the field list length"), "record fields", nAt);
           fields = [];
           for (let i = 0; i < n; i++) {
             const attrs = this.optional("field attributes", () => this.object("attributes") as Attributes);
@@ -456,7 +397,7 @@ class SerialReader {
       case SerClass.enumType: {
         const counter = this.r.i64("the enum counter");
         const nAt = this.r.pos;
-        const n = this.count("enum names", this.r.u32("the enum name count"), nAt);
+        const n = this.count(this.r.u32("the enum name count"), "enum names", nAt);
         this.bool("the enum dummy flag");
         const names: EnumName[] = [];
         for (let i = 0; i < n; i++) {
@@ -543,7 +484,7 @@ class SerialReader {
       case SerClass.listVal: {
         const elemTag = this.r.u8("a list element tag");
         const nAt = this.r.pos;
-        const n = this.count("list elements", this.i32("the list length"), nAt);
+        const n = this.count(this.i32("the list length"), "list elements", nAt);
         const elements: BroVal[] = [];
         for (let i = 0; i < n; i++) elements.push(this.value());
         return Object.freeze({ kind: "list", ...base, elemTag, elements: Object.freeze(elements) });
@@ -554,8 +495,8 @@ class SerialReader {
         const uniqueId = this.str("the unique id");
         const nAt = this.r.pos;
         const n = this.count(
-          cls === SerClass.recordVal ? "record fields" : "vector elements",
           this.i32("the length"),
+          cls === SerClass.recordVal ? "record fields" : "vector elements",
           nAt,
         );
         const items: (BroVal | null)[] = [];

@@ -1,4 +1,4 @@
-import { Writer } from "@brokerkit/wire";
+import { FormatWriter } from "../format.js";
 import { SerClass, TypeTag, wireStype } from "./codes.js";
 import type {
   AnyType,
@@ -118,38 +118,18 @@ export function writeSerialization(
   return w.w.finish();
 }
 
-class SerialWriter {
-  readonly w = new Writer();
-
+class SerialWriter extends FormatWriter {
   constructor(
     private readonly state: SerialSendState,
     private readonly options: SerialWriteOptions,
-  ) {}
+  ) {
+    super();
+  }
 
-  bool(b: boolean): void {
-    this.w.u8(b ? 1 : 0);
-  }
-  i32(n: number): void {
-    this.w.u32(n >>> 0);
-  }
-  bytes(b: Uint8Array): void {
-    this.w.u32(b.length);
-    this.w.bytes(b);
-  }
-  /** Names are binary strings (one char per byte), as decoded. */
-  str(s: string): void {
-    this.w.u32(s.length);
-    this.w.binary(s);
-  }
   pid(p: bigint): void {
     if (this.options.pid64) this.w.u64(p);
     else this.w.u32(Number(p));
   }
-  optional<T>(v: T | undefined, write: (v: T) => void): void {
-    this.bool(v !== undefined);
-    if (v !== undefined) write(v);
-  }
-
   serialization(s: Serialization): void {
     switch (s.kind) {
       case "event":

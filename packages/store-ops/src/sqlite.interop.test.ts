@@ -7,12 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Data, equals, isUtf8, table, toText, toTextBinary } from "@brokerkit/data-model";
+import { type Data, equals, table, toText, toTextBinary } from "@brokerkit/data-model";
 import { arbitraryData } from "@brokerkit/data-model/arbitrary";
 import { decodeData, encodeData } from "@brokerkit/wire";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { brokerOracleForm } from "../../../test-support/broker-oracle.js";
+import { utf8Only } from "../test/arbitrary.js";
 import type { StoreEntry } from "./memory.js";
 import { readSqliteStore, writeSqliteStore } from "./sqlite.js";
 
@@ -24,14 +25,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // no infinities (CAF 0.17 cannot carry them), no subnets, only UTF-8 strings. Zeros are in: CAF
 // 0.17 turns 0.0 and -0.0 into huge negative numbers on the way through its serializer, in Broker
 // as in our decoder, so expectations go through the same trip (`caf017`).
-const utf8Only = (v: Data): boolean =>
-  v.type === "string"
-    ? isUtf8(v.binary)
-    : v.type === "vector" || v.type === "set"
-      ? v.elements.every(utf8Only)
-      : v.type === "table"
-        ? v.entries.every(([k, x]) => utf8Only(k) && utf8Only(x))
-        : true;
 const types = [
   "count",
   "integer",

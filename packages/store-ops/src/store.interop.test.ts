@@ -3,11 +3,12 @@
 // the same final contents in Broker and in our StoreMaster.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type Data, isUtf8, string, table, toTextBinary } from "@brokerkit/data-model";
+import { type Data, string, table, toTextBinary } from "@brokerkit/data-model";
 import { arbitraryData } from "@brokerkit/data-model/arbitrary";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { brokerOracleForm } from "../../../test-support/broker-oracle.js";
+import { utf8Only } from "../test/arbitrary.js";
 import type { StoreCommand } from "./command.js";
 import { StoreMaster } from "./master.js";
 import * as ops from "./operations.js";
@@ -17,14 +18,6 @@ const RUNNER = fileURLToPath(new URL("../interop/broker_store.py", import.meta.u
 // Values Broker 1.4's binding can build exactly and that order alike in both generations:
 // no NaN (unordered), no subnets (their order changed in 2.8.0-dev.132), and only UTF-8 strings
 // (the binding's str() raises on others, and str() is how contents are compared).
-const utf8Only = (v: Data): boolean =>
-  v.type === "string"
-    ? isUtf8(v.binary)
-    : v.type === "vector" || v.type === "set"
-      ? v.elements.every(utf8Only)
-      : v.type === "table"
-        ? v.entries.every(([k, x]) => utf8Only(k) && utf8Only(x))
-        : true;
 const value = arbitraryData({
   maxDepth: 1,
   maxLength: 3,

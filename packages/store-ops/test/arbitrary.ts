@@ -1,5 +1,5 @@
 // fast-check arbitraries for store commands, shared by the codec tests.
-import { count, DATA_TYPES, string } from "@brokerkit/data-model";
+import { count, DATA_TYPES, type Data, isUtf8, string } from "@brokerkit/data-model";
 import { arbitraryData } from "@brokerkit/data-model/arbitrary";
 import fc from "fast-check";
 import type { StoreCommand } from "../src/command.js";
@@ -39,3 +39,13 @@ export const command: fc.Arbitrary<StoreCommand> = fc.oneof(
   publisher.map((p) => opt({ kind: "clear" as const, publisher: p })),
   fc.array(fc.tuple(key, value), { maxLength: 3 }).map((entries) => ({ kind: "snapshot" as const, entries })),
 );
+
+/** Whether every string in a value is UTF-8 (the Python binding of Broker 1.4 cannot hand over others). */
+export const utf8Only = (v: Data): boolean =>
+  v.type === "string"
+    ? isUtf8(v.binary)
+    : v.type === "vector" || v.type === "set"
+      ? v.elements.every(utf8Only)
+      : v.type === "table"
+        ? v.entries.every(([k, x]) => utf8Only(k) && utf8Only(x))
+        : true;

@@ -76,7 +76,13 @@ function broker1Decoder(emit: Emit): ProtocolDecoder {
   const each = (m: Broker1Message) => {
     const nodes = nodeMessagesOf(m.message);
     const p = m.message.payload;
-    if (nodes.length === 0) {
+    // Data sent straight to a peer (publish to an endpoint) rather than through a stream batch.
+    const direct =
+      p.kind === "direct_message" || p.kind === "routed_message"
+        ? p.message.elements.flatMap((e) => (e.type === "broker::data_message" ? [e.value] : []))
+        : [];
+    for (const d of direct) emit(m.dir, m.timestampNs, dataKind(d.data), toText(d.data), d.topic, d.data);
+    if (nodes.length === 0 && direct.length === 0) {
       const kind = p.kind === "unknown" ? "unknown" : p.kind.endsWith("handshake") ? "handshake" : "control";
       emit(m.dir, m.timestampNs, kind, p.kind === "direct_message" ? p.message.signature : p.kind);
     }

@@ -43,16 +43,24 @@ function expectedOf(v: Data): { data?: unknown; text?: string } {
 
 // In order per topic: each wanted message is the next line on its topic that equals it (a
 // message forwarded over several connections is on the wire more than once).
-function check(lines: Line[], wanted: { topic: string; value: { data?: unknown; text?: string }; label: string }[]) {
+function check(
+  lines: Line[],
+  wanted: { topic: string; value: { data?: unknown; text?: string }; label: string }[],
+) {
   expect(wanted.length).toBeGreaterThan(0);
   const next = new Map<string, number>();
   for (const w of wanted) {
     const onTopic = lines.filter((l) => l.topic === w.topic && "data" in l);
     const equal = (l: Line) =>
-      w.value.data !== undefined ? JSON.stringify(l.data) === JSON.stringify(w.value.data) : l.text === w.value.text;
+      w.value.data !== undefined
+        ? JSON.stringify(l.data) === JSON.stringify(w.value.data)
+        : l.text === w.value.text;
     const from = next.get(w.topic) ?? 0;
     const i = onTopic.findIndex((l, j) => j >= from && equal(l));
-    expect(i, `${w.label}: ${w.topic} ${JSON.stringify(w.value)} among ${JSON.stringify(onTopic.slice(from, from + 2))}`).toBeGreaterThanOrEqual(0);
+    expect(
+      i,
+      `${w.label}: ${w.topic} ${JSON.stringify(w.value)} among ${JSON.stringify(onTopic.slice(from, from + 2))}`,
+    ).toBeGreaterThanOrEqual(0);
     next.set(w.topic, i + 1);
   }
 }

@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fragmentIpv4, linkFrame, readPackets, readTcpConnections, writePcap, writePcapng } from "@brokerkit/capture";
+import {
+  fragmentIpv4,
+  linkFrame,
+  readPackets,
+  readTcpConnections,
+  writePcap,
+  writePcapng,
+} from "@brokerkit/capture";
 import { describe, expect, it } from "vitest";
 import { decodeConnection, isoNs } from "./decode.js";
 import { detectProtocol } from "./detect.js";

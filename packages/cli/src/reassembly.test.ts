@@ -10,11 +10,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   concatDirection,
+  readTcpConnections,
   streamTcp,
   type TcpChunk,
   type TcpConnection,
   tcpFrame,
-  readTcpConnections,
   writePcap,
 } from "@brokerkit/capture";
 import { Broker1ConnectionDecoder, decodeBroker1Connection, encodeBaspMessage } from "@brokerkit/wire";
@@ -48,7 +48,12 @@ function messagesOf(conn: TcpConnection, d: Dir) {
 
 // The mutated capture: SYN handshake, then the segments in the given order, with the ACK
 // each side would send (covering what the peer sent before, captured or not).
-function capture(conn: TcpConnection, streams: Record<Dir, Uint8Array>, order: Seg[], extra: Seg[]): Uint8Array {
+function capture(
+  conn: TcpConnection,
+  streams: Record<Dir, Uint8Array>,
+  order: Seg[],
+  extra: Seg[],
+): Uint8Array {
   const isn = { orig: 1000, resp: 7000 };
   const ends = { orig: conn.orig, resp: conn.resp };
   const frame = (d: Dir, seq: number, ack: number, flags: number, payload: Uint8Array) => {
@@ -66,7 +71,10 @@ function capture(conn: TcpConnection, streams: Record<Dir, Uint8Array>, order: S
       payload,
     });
   };
-  const frames = [frame("orig", isn.orig - 1, 0, 0x02, new Uint8Array()), frame("resp", isn.resp - 1, isn.orig, 0x12, new Uint8Array())];
+  const frames = [
+    frame("orig", isn.orig - 1, 0, 0x02, new Uint8Array()),
+    frame("resp", isn.resp - 1, isn.orig, 0x12, new Uint8Array()),
+  ];
   // What each side has received (so may acknowledge): a prefix of the peer's segments in stream order.
   const got = { orig: new Set<number>(), resp: new Set<number>() };
   const prefix = { orig: 0, resp: 0 };
@@ -83,7 +91,9 @@ function capture(conn: TcpConnection, streams: Record<Dir, Uint8Array>, order: S
     got[s.dir].add(s.from);
     if (s.dropped) continue;
     const peer: Dir = s.dir === "orig" ? "resp" : "orig";
-    frames.push(frame(s.dir, isn[s.dir] + s.from, isn[peer] + ack(peer), 0x18, streams[s.dir].subarray(s.from, s.to)));
+    frames.push(
+      frame(s.dir, isn[s.dir] + s.from, isn[peer] + ack(peer), 0x18, streams[s.dir].subarray(s.from, s.to)),
+    );
   }
   return writePcap(frames.map((data, i) => ({ timestampNs: BigInt(i) * 1000n, data })));
 }
@@ -131,7 +141,9 @@ describe("reassembly of damaged real streams", () => {
               }
             }
             // Capture order: directions interleaved by position, with neighbours swapped now and then.
-            const order = [...segs].sort((a, b) => a.from / streams[a.dir].length - b.from / streams[b.dir].length);
+            const order = [...segs].sort(
+              (a, b) => a.from / streams[a.dir].length - b.from / streams[b.dir].length,
+            );
             for (let i = 1; i < order.length; i++)
               if (roll() < 10) [order[i - 1], order[i]] = [order[i]!, order[i - 1]!];
             // Duplicates and overlaps (into the next segment, when that one was not dropped).
@@ -140,7 +152,8 @@ describe("reassembly of damaged real streams", () => {
               const s = segs[i]!;
               const next = segs[i + 1];
               if (s.dropped || roll() >= 8) continue;
-              const to = next && next.dir === s.dir && !next.dropped ? Math.min(next.to, s.to + roll()) : s.to;
+              const to =
+                next && next.dir === s.dir && !next.dropped ? Math.min(next.to, s.to + roll()) : s.to;
               extra.push({ ...s, to });
             }
             const file = capture(conn, streams, order, extra);
@@ -148,7 +161,8 @@ describe("reassembly of damaged real streams", () => {
 
             for (const d of ["orig", "resp"] as const) {
               const drops = segs.filter((s) => s.dir === d && s.dropped);
-              const touched = (m: { from: number; to: number }) => drops.some((s) => s.from < m.to && m.from < s.to);
+              const touched = (m: { from: number; to: number }) =>
+                drops.some((s) => s.from < m.to && m.from < s.to);
               const expected: string[] = [];
               let resyncing = false;
               for (const m of messages[d]) {

@@ -72,6 +72,22 @@ const KIND_COLOURS: Record<string, number> = {
   gap: 31,
 };
 
+// Lines are written in batches: one write per line costs more than decoding it.
+const out = {
+  pending: [] as string[],
+  bytes: 0,
+  write(line: string): void {
+    this.pending.push(line);
+    this.bytes += line.length;
+    if (this.bytes > 1 << 16) this.flush();
+  },
+  flush(): void {
+    if (this.pending.length > 0) process.stdout.write(this.pending.join(""));
+    this.pending = [];
+    this.bytes = 0;
+  },
+};
+
 function textLine(r: DecodedRecord): string {
   const arrow = r.dir === "orig" ? "→" : "←";
   if (r.kind === "gap")
@@ -111,7 +127,7 @@ function main(argv: string[]): number {
       onRecord(r) {
         if (!matches(r, o)) return;
         if (command === "decode") {
-          process.stdout.write(`${o.format === "jsonl" ? recordToJsonLine(r) : textLine(r)}\n`);
+          out.write(`${o.format === "jsonl" ? recordToJsonLine(r) : textLine(r)}\n`);
           return;
         }
         stats.kinds.set(r.kind, (stats.kinds.get(r.kind) ?? 0) + 1);
@@ -129,6 +145,7 @@ function main(argv: string[]): number {
       },
       progress: (size) => progressBar(process.stderr, file, size),
     });
+    out.flush();
     if (outcome.status !== "ok") {
       process.stderr.write(`brokerkit: ${outcome.message}\n`);
       status = Math.max(status, outcome.status === "truncated" ? EXIT.truncated : EXIT.unreadable);

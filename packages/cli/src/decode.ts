@@ -1,5 +1,5 @@
 import type { TcpChunk, TcpConnection, TcpFlow } from "@brokerkit/capture";
-import { binaryToUtf8, type Data, toJsonBinary, toText } from "@brokerkit/data-model";
+import { binaryToUtf8, type Data, isUtf8, toJsonBinary, toText } from "@brokerkit/data-model";
 import {
   asZeekMessage,
   Broker1ConnectionDecoder,
@@ -34,11 +34,19 @@ export interface DecodedRecord {
   readonly text: string;
 }
 
+let lastSecond: bigint | undefined;
+let lastBase = "";
+
 /** ISO 8601 with nanoseconds, UTC. */
 export function isoNs(ns: bigint): string {
-  const ms = ns / 1_000_000n;
-  const base = new Date(Number(ms)).toISOString().slice(0, 19);
-  return `${base}.${(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, "0")}Z`;
+  const nanos = ((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
+  const second = (ns - nanos) / 1_000_000_000n;
+  // Packets come many to a second: the date part is made once per second.
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastBase = new Date(Number(second) * 1000).toISOString().slice(0, 19);
+  }
+  return `${lastBase}.${nanos.toString().padStart(9, "0")}Z`;
 }
 
 const ZEEK_KINDS: Record<string, string> = {
@@ -369,6 +377,9 @@ export function decodeConnection(conn: TcpConnection): DecodedRecord[] {
   return [...conn.chunks.flatMap((c) => d.push(c)), ...d.finish()];
 }
 
+const NON_ASCII = /[\x80-\xff]/;
+const MAYBE_INVALID = /[\x00-\x1f]|\\v|[:,[]-?(?:nan|inf)/;
+
 /** The JSON line `brokerkit decode --format jsonl` prints for a record. */
 export function recordToJsonLine(r: DecodedRecord): string {
   const fields: string[] = [
@@ -381,13 +392,17 @@ export function recordToJsonLine(r: DecodedRecord): string {
   if (r.topic !== undefined) fields.push(`"topic":${JSON.stringify(r.topic)}`);
   if (r.size !== undefined) fields.push(`"size":${r.size}`);
   if (r.data !== undefined) {
-    // Broker's JSON is embedded as is when it is valid JSON (it is not for NaN, inf or raw control bytes).
-    const json = binaryToUtf8(toJsonBinary(r.data));
-    let valid = true;
-    try {
-      JSON.parse(json);
-    } catch {
-      valid = false;
+    // Broker's JSON is embedded as is when it is valid JSON (it is not for NaN, inf, the \v escape,
+    // raw control or non-UTF-8 bytes); only output that might be one of those is parsed to make sure.
+    const binary = toJsonBinary(r.data);
+    const json = NON_ASCII.test(binary) ? binaryToUtf8(binary) : binary;
+    let valid = !(NON_ASCII.test(binary) && !isUtf8(binary));
+    if (valid && MAYBE_INVALID.test(binary)) {
+      try {
+        JSON.parse(json);
+      } catch {
+        valid = false;
+      }
     }
     fields.push(
       valid

@@ -1,4 +1,6 @@
+import { isatty } from "node:tty";
 import { type DecodedRecord, recordToJsonLine } from "./decode.js";
+import { writeAll } from "./output.js";
 import { decodeCaptureFile } from "./pipeline.js";
 import { progressBar } from "./progress.js";
 
@@ -59,7 +61,7 @@ function matches(r: DecodedRecord, o: Options): boolean {
   );
 }
 
-const colour = process.stdout.isTTY
+const colour = isatty(1)
   ? (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m`
   : (_: number, s: string) => s;
 const KIND_COLOURS: Record<string, number> = {
@@ -82,7 +84,8 @@ const out = {
     if (this.bytes > 1 << 16) this.flush();
   },
   flush(): void {
-    if (this.pending.length > 0) process.stdout.write(this.pending.join(""));
+    // A reader that stops early (| head) is not an error.
+    if (this.pending.length > 0 && !writeAll(1, this.pending.join(""))) process.exit(EXIT.ok);
     this.pending = [];
     this.bytes = 0;
   },
@@ -157,16 +160,12 @@ function main(argv: string[]): number {
         .sort((a, b) => b[1] - a[1])
         .map(([k, n]) => `  ${String(n).padStart(8)}  ${k}`)
         .join("\n")}`;
-    process.stdout.write(
+    out.write(
       `${[table("connections by protocol", stats.connections), table("messages by kind", stats.kinds), table("messages by topic", stats.topics)].join("\n")}\npayload bytes: ${stats.bytes}\ngaps: ${stats.gaps}\n`,
     );
+    out.flush();
   }
   return status;
 }
 
-// A reader that stops early (| head) is not an error.
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(0);
-  throw e;
-});
 process.exitCode = main(process.argv.slice(2));

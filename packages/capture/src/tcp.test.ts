@@ -88,4 +88,20 @@ describe("streaming reassembly", () => {
     ]);
     expect(events).toEqual(["chunk orig 5 gap 0", "end 0 true", "chunk orig 2 gap 0", "end 1 false"]);
   });
+
+  it("tracks a bounded number of connections, ending the oldest", () => {
+    const events: string[] = [];
+    const frames = [1, 2, 3].map((i) =>
+      seg({ ip: "10.0.0.9", port: 1000 + i }, B, 5, 0, TCP_ACK, new Uint8Array(i)),
+    );
+    streamTcp(
+      [writePcap(frames.map((data, i) => ({ timestampNs: BigInt(i), data })))],
+      {
+        onChunk: (f, c) => events.push(`chunk ${f.id} ${c.data.length}`),
+        onEnd: (f) => events.push(`end ${f.id}`),
+      },
+      { maxConnections: 2 },
+    );
+    expect(events).toEqual(["chunk 0 1", "chunk 1 2", "end 0", "chunk 2 3", "end 1", "end 2"]);
+  });
 });

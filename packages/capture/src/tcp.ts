@@ -38,6 +38,8 @@ export interface ReassemblyOptions {
   readonly maxBufferedBytes?: number;
   /** Out-of-order bytes all connections together may hold (the direction holding most gives up first). */
   readonly maxTotalBufferedBytes?: number;
+  /** Connections tracked at once; beyond it the oldest is ended (as if the capture ended for it). */
+  readonly maxConnections?: number;
   /**
    * Streaming: every in-order chunk as soon as it is known. Without it the
    * reassembler collects chunks in `connections` instead.
@@ -100,6 +102,8 @@ export class TcpReassembler {
   private readonly options: ReassemblyOptions;
   private readonly maxBuffered: number;
   private readonly maxTotal: number;
+  private readonly maxConnections: number;
+  private live = 0;
   private totalPending = 0;
   private flows = 0;
 
@@ -107,6 +111,7 @@ export class TcpReassembler {
     this.options = options;
     this.maxBuffered = options.maxBufferedBytes ?? 1 << 24;
     this.maxTotal = options.maxTotalBufferedBytes ?? 1 << 28;
+    this.maxConnections = options.maxConnections ?? 1 << 20;
   }
 
   push(p: Packet, s: TcpSegment): void {
@@ -140,6 +145,13 @@ export class TcpReassembler {
       };
       this.conns.set(key, c);
       if (!this.options.onChunk) this.connections.push(c);
+      if (++this.live > this.maxConnections) {
+        for (const old of this.conns.values())
+          if (!old.ended) {
+            this.end(old);
+            break;
+          }
+      }
     }
     const fromOrig = c.orig.ip === s.src && c.orig.port === s.srcPort;
     const dir = fromOrig ? c.dirs.orig : c.dirs.resp;
@@ -183,6 +195,7 @@ export class TcpReassembler {
     this.drain(c, c.dirs.orig, Number.POSITIVE_INFINITY);
     this.drain(c, c.dirs.resp, Number.POSITIVE_INFINITY);
     c.ended = true;
+    this.live--;
     c.dirs.orig.pending = [];
     c.dirs.resp.pending = [];
     this.ended.push(c);

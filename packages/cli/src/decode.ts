@@ -1,5 +1,5 @@
 import type { TcpChunk, TcpConnection, TcpFlow } from "@brokerkit/capture";
-import { binaryToUtf8, type Data, isUtf8, toJsonBinary, toText } from "@brokerkit/data-model";
+import { binaryToUtf8, type Data, toJsonBinary, toText } from "@brokerkit/data-model";
 import {
   asZeekMessage,
   Broker1ConnectionDecoder,
@@ -231,6 +231,8 @@ class Origins {
   add(chunk: TcpChunk): void {
     this.list.push({ at: this.end, ns: chunk.timestampNs });
     this.end += chunk.data.length;
+    // A direction that yields no messages for long (nothing to resynchronise on) must not grow this.
+    if (this.list.length > 4096) this.list.splice(0, 2048);
   }
 
   /** The capture time of the byte at `offset`; earlier offsets are forgotten. */
@@ -253,6 +255,7 @@ export class ConnectionDecoder {
   private decoder: ProtocolDecoder | undefined;
   private detected: Protocol | undefined;
   private held: TcpChunk[] = [];
+  private heldBytes = 0;
   private readonly prefix = { orig: [] as Uint8Array[], resp: [] as Uint8Array[] };
   private readonly prefixBytes = { orig: 0, resp: 0 };
   private readonly midStream = { orig: false, resp: false };
@@ -272,12 +275,14 @@ export class ConnectionDecoder {
     if (this.detected === undefined) {
       if (chunk.midStream) this.midStream[chunk.dir] = true;
       this.held.push(chunk);
+      this.heldBytes += chunk.data.length;
       const limit = this.midStream[chunk.dir] ? DETECT_BYTES.midStream : DETECT_BYTES.start[chunk.dir];
       if (this.prefixBytes[chunk.dir] < limit) {
         this.prefix[chunk.dir].push(chunk.data.subarray(0, limit - this.prefixBytes[chunk.dir]));
         this.prefixBytes[chunk.dir] += Math.min(chunk.data.length, limit - this.prefixBytes[chunk.dir]);
       }
-      this.detect(false);
+      // One side may stay silent: past 1 MiB held, decide with what there is.
+      this.detect(this.heldBytes > 1 << 20);
     } else this.take(chunk);
     return this.drainOut();
   }
@@ -323,6 +328,7 @@ export class ConnectionDecoder {
     else this.record("orig", this.held[0]?.timestampNs, "unknown", "not a Broker protocol");
     const held = this.held;
     this.held = [];
+    this.heldBytes = 0;
     this.prefix.orig = [];
     this.prefix.resp = [];
     for (const c of held) this.take(c);
@@ -392,12 +398,12 @@ export function recordToJsonLine(r: DecodedRecord): string {
   if (r.topic !== undefined) fields.push(`"topic":${JSON.stringify(r.topic)}`);
   if (r.size !== undefined) fields.push(`"size":${r.size}`);
   if (r.data !== undefined) {
-    // Broker's JSON is embedded as is when it is valid JSON (it is not for NaN, inf, the \v escape,
-    // raw control or non-UTF-8 bytes); only output that might be one of those is parsed to make sure.
+    // Broker's JSON is embedded as is when it is valid JSON (it is not for NaN, inf, the \v escape or
+    // raw control bytes; non-UTF-8 bytes become U+FFFD); only output that might be invalid is parsed.
     const binary = toJsonBinary(r.data);
     const json = NON_ASCII.test(binary) ? binaryToUtf8(binary) : binary;
-    let valid = !(NON_ASCII.test(binary) && !isUtf8(binary));
-    if (valid && MAYBE_INVALID.test(binary)) {
+    let valid = true;
+    if (MAYBE_INVALID.test(binary)) {
       try {
         JSON.parse(json);
       } catch {

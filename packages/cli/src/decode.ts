@@ -388,15 +388,10 @@ const MAYBE_INVALID = /[\x00-\x1f]|\\v|[:,[]-?(?:nan|inf)/;
 
 /** The JSON line `brokerkit decode --format jsonl` prints for a record. */
 export function recordToJsonLine(r: DecodedRecord): string {
-  const fields: string[] = [
-    `"ts":${JSON.stringify(r.ts)}`,
-    `"conn":${JSON.stringify(r.conn)}`,
-    `"dir":"${r.dir}"`,
-    `"protocol":"${r.protocol}"`,
-    `"kind":"${r.kind}"`,
-  ];
-  if (r.topic !== undefined) fields.push(`"topic":${JSON.stringify(r.topic)}`);
-  if (r.size !== undefined) fields.push(`"size":${r.size}`);
+  // ts, conn, dir, protocol and kind are plain ASCII without quotes or backslashes.
+  let line = `{"ts":"${r.ts}","conn":"${r.conn}","dir":"${r.dir}","protocol":"${r.protocol}","kind":"${r.kind}"`;
+  if (r.topic !== undefined) line += `,"topic":${JSON.stringify(r.topic)}`;
+  if (r.size !== undefined) line += `,"size":${r.size}`;
   if (r.data !== undefined) {
     // Broker's JSON is embedded as is when it is valid JSON (it is not for NaN, inf, the \v escape or
     // raw control bytes; non-UTF-8 bytes become U+FFFD); only output that might be invalid is parsed.
@@ -410,12 +405,7 @@ export function recordToJsonLine(r: DecodedRecord): string {
         valid = false;
       }
     }
-    fields.push(
-      valid
-        ? `"data":${json}`
-        : `"data":null,"dataNote":${JSON.stringify("not valid JSON in Broker's form; see text")}`,
-    );
+    line += valid ? `,"data":${json}` : `,"data":null,"dataNote":"not valid JSON in Broker's form; see text"`;
   }
-  fields.push(`"text":${JSON.stringify(r.text)}`);
-  return `{${fields.join(",")}}`;
+  return `${line},"text":${JSON.stringify(r.text)}}`;
 }

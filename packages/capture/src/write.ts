@@ -33,7 +33,10 @@ export function writePcap(
   return out;
 }
 
-/** A pcapng file with one section and the given interfaces (link type and if_tsresol exponent of 10). */
+/**
+ * A pcapng file with one section and the given interfaces: link type and the
+ * raw if_tsresol byte (a power of 10, or of 2 with bit 7 set; 6 by default).
+ */
 export function writePcapng(
   packets: readonly PacketToWrite[],
   interfaces: readonly { linkType: number; tsresol?: number }[],
@@ -68,8 +71,8 @@ export function writePcapng(
     block(1, idb);
   }
   for (const p of packets) {
-    const tsresol = interfaces[p.interfaceId ?? 0]?.tsresol ?? 6;
-    const ts = (p.timestampNs * 10n ** BigInt(tsresol)) / 1_000_000_000n;
+    const ts =
+      (p.timestampNs * unitsPerSecond(interfaces[p.interfaceId ?? 0]?.tsresol ?? 6)) / 1_000_000_000n;
     const epb = new Uint8Array(20 + p.data.length);
     const v = new DataView(epb.buffer);
     v.setUint32(0, p.interfaceId ?? 0, little);
@@ -87,4 +90,9 @@ export function writePcapng(
     at += b.length;
   }
   return out;
+}
+
+/** Timestamp units per second of an if_tsresol byte. */
+export function unitsPerSecond(tsresol: number): bigint {
+  return tsresol & 0x80 ? 2n ** BigInt(tsresol & 0x7f) : 10n ** BigInt(tsresol);
 }

@@ -1,7 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readTcpConnections } from "@brokerkit/capture";
+import {
+  fragmentIpv4,
+  linkFrame,
+  readPackets,
+  readTcpConnections,
+  writePcap,
+  writePcapng,
+} from "@brokerkit/capture";
 import { describe, expect, it } from "vitest";
 import { decodeConnection, isoNs } from "./decode.js";
 import { detectProtocol } from "./detect.js";
@@ -53,5 +62,82 @@ describe("brokerkit decode", () => {
 
   it("formats capture times with nanoseconds", () => {
     expect(isoNs(1_705_247_173_137_654_321n)).toBe("2024-01-14T15:46:13.137654321Z");
+  });
+
+  const tmp = mkdtempSync(join(tmpdir(), "brokerkit-cli-"));
+  const lines = (stdout: string) =>
+    stdout
+      .trim()
+      .split("\n")
+      .filter((l) => l)
+      .map((l) => JSON.parse(l));
+
+  it("decodes a truncated capture up to where it stops, says where on stderr, and exits 3", () => {
+    const whole = readFileSync(fixture("zeek-events.pcap"));
+    const cut = join(tmp, "cut.pcap");
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.7)));
+    const full = lines(run("decode", fixture("zeek-events.pcap")).stdout);
+    const out = run("decode", cut);
+    expect(out.status).toBe(3);
+    expect(out.stderr).toMatch(/stopped at byte \d+ of \d+ after \d+ packets.*truncated/);
+    const got = lines(out.stdout);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.length).toBeLessThan(full.length);
+    // What it printed is what the whole file gives for those messages.
+    const texts = new Set(full.map((l) => l.text));
+    expect(got.filter((l) => l.kind === "event").every((l) => texts.has(l.text))).toBe(true);
+  });
+
+  it("exits 1 for an empty file and a directory, without a progress bar when stderr is piped", () => {
+    const empty = join(tmp, "empty.pcap");
+    writeFileSync(empty, "");
+    const a = run("decode", empty);
+    expect(a.status).toBe(1);
+    expect(a.stderr).toMatch(/not a capture file/);
+    const b = run("stats", tmp);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(/cannot read/);
+    const ok = run("decode", fixture("store.pcap"));
+    expect(ok.status).toBe(0);
+    expect(ok.stderr).toBe("");
+  });
+
+  it("resynchronises when the capture begins in the middle of the connection", () => {
+    const packets = [...readPackets(readFileSync(fixture("zeek-events.pcap")))];
+    const full = lines(run("decode", fixture("zeek-events.pcap")).stdout).filter((l) => l.kind === "event");
+    // Drop the handshake and the first events, cutting into the middle of a segment stream.
+    const start = Math.floor(packets.length / 2);
+    const late = join(tmp, "late.pcapng");
+    writeFileSync(
+      late,
+      writePcapng(
+        packets.slice(start).map((p) => ({ timestampNs: p.timestampNs, data: p.data })),
+        [{ linkType: packets[0]!.linkType, tsresol: 9 }],
+      ),
+    );
+    const out = run("decode", late);
+    expect(out.status).toBe(0);
+    const events = lines(out.stdout).filter((l) => l.kind === "event");
+    expect(events.length).toBeGreaterThan(0);
+    expect(lines(out.stdout).every((l) => l.protocol === "broker-1")).toBe(true);
+    // The events it found are the last ones of the full decode, in order.
+    expect(events.map((e) => e.text)).toEqual(full.slice(full.length - events.length).map((e) => e.text));
+  });
+
+  it("reads a capture of IPv4 fragments like the unfragmented one", () => {
+    const file = readFileSync(fixture("zeek-events.pcap"));
+    const packets = [...readPackets(file)];
+    expect(packets[0]!.linkType).toBe(1);
+    const fragmented = packets.flatMap((p) => {
+      const ip = p.data.subarray(14);
+      const parts = ip.length > 100 ? fragmentIpv4(ip, 48).reverse() : [ip];
+      return parts.map((f) => ({ timestampNs: p.timestampNs, data: linkFrame(1, f) }));
+    });
+    const path = join(tmp, "fragments.pcap");
+    writeFileSync(path, writePcap(fragmented));
+    expect(fragmented.length).toBeGreaterThan(packets.length);
+    const out = run("decode", path);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toBe(run("decode", fixture("zeek-events.pcap")).stdout);
   });
 });

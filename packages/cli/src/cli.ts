@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
-import { CaptureError, readTcpConnections, type TcpConnection } from "@brokerkit/capture";
-import { type DecodedRecord, decodeConnection, recordToJsonLine } from "./decode.js";
+import { isatty } from "node:tty";
+import { type DecodedRecord, recordToJsonLine } from "./decode.js";
+import { writeAll } from "./output.js";
+import { decodeCaptureFile } from "./pipeline.js";
+import { progressBar } from "./progress.js";
 import { STORE_USAGE, storeCommand } from "./store-command.js";
 
 const USAGE = `usage:
@@ -9,7 +11,13 @@ const USAGE = `usage:
   ${STORE_USAGE}
 
 Decodes captured Zeek Broker traffic (Broker 1.x, the current native protocol, and the
-WebSocket JSON API; plain TCP, not TLS) from pcap and pcapng files.`;
+WebSocket JSON API; plain TCP, not TLS) from pcap and pcapng files.
+
+exit status: 0 all decoded; 1 a file could not be read or is not a capture;
+2 usage error; 3 a capture is damaged or truncated (decoded up to where it stops).`;
+
+/** Exit statuses (see USAGE); with several problems, the highest wins. */
+export const EXIT = { ok: 0, unreadable: 1, usage: 2, truncated: 3 } as const;
 
 interface Options {
   format: "jsonl" | "text";
@@ -44,23 +52,7 @@ function parse(args: string[]): Options {
 
 function fail(message: string): never {
   process.stderr.write(`brokerkit: ${message}\n${USAGE}\n`);
-  process.exit(2);
-}
-
-/** Connections of each file; a damaged file gives what was readable and an error line. */
-function connections(file: string): { conns: TcpConnection[]; error?: string } {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    return { conns: [], error: `cannot read ${file}: ${(e as Error).message}` };
-  }
-  try {
-    return { conns: readTcpConnections(bytes) };
-  } catch (e) {
-    if (e instanceof CaptureError) return { conns: [], error: `${file}: ${e.message}` };
-    throw e;
-  }
+  process.exit(EXIT.usage);
 }
 
 function matches(r: DecodedRecord, o: Options): boolean {
@@ -71,7 +63,7 @@ function matches(r: DecodedRecord, o: Options): boolean {
   );
 }
 
-const colour = process.stdout.isTTY
+const colour = isatty(1)
   ? (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m`
   : (_: number, s: string) => s;
 const KIND_COLOURS: Record<string, number> = {
@@ -84,8 +76,34 @@ const KIND_COLOURS: Record<string, number> = {
   gap: 31,
 };
 
+// Lines are written in batches: one write per line costs more than decoding it.
+const out = {
+  pending: [] as string[],
+  bytes: 0,
+  write(line: string): void {
+    this.pending.push(line);
+    this.bytes += line.length;
+    if (this.bytes > 1 << 16) this.flush();
+  },
+  flush(): void {
+    // A reader that stops early (| head) is not an error.
+    if (this.pending.length > 0 && !writeAll(1, this.pending.join(""))) process.exit(EXIT.ok);
+    this.pending = [];
+    this.bytes = 0;
+  },
+};
+
 function textLine(r: DecodedRecord): string {
   const arrow = r.dir === "orig" ? "→" : "←";
+  if (r.kind === "gap")
+    return [
+      colour(2, r.ts),
+      `${r.conn} ${arrow}`,
+      r.protocol.padEnd(16),
+      colour(31, "gap".padEnd(10)),
+      "",
+      r.text,
+    ].join("  ");
   return [
     colour(2, r.ts),
     `${r.conn} ${arrow}`,
@@ -112,28 +130,32 @@ function main(argv: string[]): number {
     gaps: 0,
   };
   for (const file of o.files) {
-    const { conns, error } = connections(file);
-    for (const conn of conns) {
-      const records = decodeConnection(conn).filter((r) => matches(r, o));
-      if (command === "decode") {
-        for (const r of records)
-          process.stdout.write(`${o.format === "jsonl" ? recordToJsonLine(r) : textLine(r)}\n`);
-      } else {
-        const protocol = records[0]?.protocol ?? "unknown";
+    const outcome = decodeCaptureFile(file, {
+      onRecord(r) {
+        if (!matches(r, o)) return;
+        if (command === "decode") {
+          out.write(`${o.format === "jsonl" ? recordToJsonLine(r) : textLine(r)}\n`);
+          return;
+        }
+        stats.kinds.set(r.kind, (stats.kinds.get(r.kind) ?? 0) + 1);
+        if (r.topic !== undefined) stats.topics.set(r.topic, (stats.topics.get(r.topic) ?? 0) + 1);
+      },
+      onChunk(_, c) {
+        stats.bytes += c.data.length;
+        stats.gaps += c.gapBefore > 0 ? 1 : 0;
+      },
+      onConnectionEnd(flow, protocol) {
+        const name = `${flow.orig.ip}:${flow.orig.port}>${flow.resp.ip}:${flow.resp.port}`;
+        if (o.protocol !== undefined && protocol !== o.protocol) return;
+        if (o.conn !== undefined && !name.includes(o.conn)) return;
         stats.connections.set(protocol, (stats.connections.get(protocol) ?? 0) + 1);
-        for (const r of records) {
-          stats.kinds.set(r.kind, (stats.kinds.get(r.kind) ?? 0) + 1);
-          if (r.topic !== undefined) stats.topics.set(r.topic, (stats.topics.get(r.topic) ?? 0) + 1);
-        }
-        for (const c of conn.chunks) {
-          stats.bytes += c.data.length;
-          stats.gaps += c.gapBefore > 0 ? 1 : 0;
-        }
-      }
-    }
-    if (error) {
-      process.stderr.write(`brokerkit: ${error}\n`);
-      status = 1;
+      },
+      progress: (size) => progressBar(process.stderr, file, size),
+    });
+    out.flush();
+    if (outcome.status !== "ok") {
+      process.stderr.write(`brokerkit: ${outcome.message}\n`);
+      status = Math.max(status, outcome.status === "truncated" ? EXIT.truncated : EXIT.unreadable);
     }
   }
   if (command === "stats") {
@@ -142,16 +164,12 @@ function main(argv: string[]): number {
         .sort((a, b) => b[1] - a[1])
         .map(([k, n]) => `  ${String(n).padStart(8)}  ${k}`)
         .join("\n")}`;
-    process.stdout.write(
+    out.write(
       `${[table("connections by protocol", stats.connections), table("messages by kind", stats.kinds), table("messages by topic", stats.topics)].join("\n")}\npayload bytes: ${stats.bytes}\ngaps: ${stats.gaps}\n`,
     );
+    out.flush();
   }
   return status;
 }
 
-// A reader that stops early (| head) is not an error.
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(0);
-  throw e;
-});
 process.exitCode = main(process.argv.slice(2));

@@ -1,19 +1,11 @@
 import type { TcpConnection } from "@brokerkit/capture";
+import { BaspStreamDecoder, NativeConnectionDecoder, WebSocketStreamDecoder } from "@brokerkit/wire";
 
 /** The protocols brokerkit decodes (legacy Bro communication will join as "bro-legacy"). */
 export type Protocol = "broker-1" | "broker-native" | "broker-websocket" | "unknown";
 
-const first = (conn: TcpConnection, dir: "orig" | "resp", n: number): Uint8Array => {
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of conn.chunks) {
-    if (c.dir !== dir || at >= n) continue;
-    const take = c.data.subarray(0, n - at);
-    out.set(take, at);
-    at += take.length;
-  }
-  return out.subarray(0, at);
-};
+/** Bytes of each direction detection looks at, at most (a connection joined midway may need a whole message). */
+export const DETECT_BYTES = { start: { orig: 512, resp: 64 }, midStream: 1 << 16 } as const;
 
 // A BASP handshake: operation 0 (server) or 1 (client), zero padding, then a
 // payload length and, for the server handshake, a non-zero BASP version.
@@ -42,16 +34,76 @@ function looksLikeWebSocket(b: Uint8Array): boolean {
   return head.startsWith("get ") && head.includes("upgrade: websocket");
 }
 
+// A connection joined midway: the protocol whose resynchronisation finds a message it trusts.
+function midStreamProtocol(orig: Uint8Array, resp: Uint8Array): Protocol | undefined {
+  const finds = (decoder: { resync(): void; push(b: Uint8Array): unknown[] }, b: Uint8Array) => {
+    decoder.resync();
+    try {
+      return decoder.push(b).length > 0;
+    } catch {
+      return false;
+    }
+  };
+  for (const b of [orig, resp]) {
+    if (finds(new BaspStreamDecoder(), b)) return "broker-1";
+    const native = new NativeConnectionDecoder();
+    if (finds({ resync: () => native.resync("orig"), push: (d) => native.push({ dir: "orig", data: d }) }, b))
+      return "broker-native";
+    if (finds(new WebSocketStreamDecoder(), b)) return "broker-websocket";
+  }
+  return undefined;
+}
+
+export interface Prefix {
+  readonly orig: Uint8Array;
+  readonly resp: Uint8Array;
+  /** Whether the capture missed the start of that direction. */
+  readonly midStream: { readonly orig: boolean; readonly resp: boolean };
+  readonly respPort: number;
+}
+
 /**
- * Which protocol a TCP connection speaks, judged by its first bytes (ports are
- * configurable in Zeek, so they only break ties).
+ * The protocol of a connection from the first bytes of each direction (ports
+ * are configurable in Zeek, so they only break ties), or undefined while more
+ * bytes could still decide it; `final` means no more bytes will come.
  */
-export function detectProtocol(conn: TcpConnection): Protocol {
-  const orig = first(conn, "orig", 512);
-  const resp = first(conn, "resp", 64);
-  if (looksLikeWebSocket(orig)) return "broker-websocket";
-  if (looksLikeNative(orig) || looksLikeNative(resp)) return "broker-native";
-  if (looksLikeBasp(orig) || looksLikeBasp(resp)) return "broker-1";
-  if (conn.resp.port === 9999) return "broker-native";
+export function detectFromPrefix(p: Prefix, final: boolean): Protocol | undefined {
+  if (looksLikeWebSocket(p.orig)) return "broker-websocket";
+  if (looksLikeNative(p.orig) || looksLikeNative(p.resp)) return "broker-native";
+  if (looksLikeBasp(p.orig) || looksLikeBasp(p.resp)) return "broker-1";
+  if (p.midStream.orig || p.midStream.resp) {
+    const found = midStreamProtocol(p.orig, p.resp);
+    if (found) return found;
+    const full = DETECT_BYTES.midStream;
+    if (!final && (p.orig.length < full || p.resp.length < full)) return undefined;
+  } else if (!final && (p.orig.length < DETECT_BYTES.start.orig || p.resp.length < DETECT_BYTES.start.resp)) {
+    return undefined;
+  }
+  if (p.respPort === 9999) return "broker-native";
   return "unknown";
+}
+
+const first = (conn: TcpConnection, dir: "orig" | "resp", n: number): Uint8Array => {
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of conn.chunks) {
+    if (c.dir !== dir || at >= n) continue;
+    const take = c.data.subarray(0, n - at);
+    out.set(take, at);
+    at += take.length;
+  }
+  return out.subarray(0, at);
+};
+
+/** Which protocol a whole TCP connection speaks, judged by its first bytes. */
+export function detectProtocol(conn: TcpConnection): Protocol {
+  const midStream = {
+    orig: conn.chunks.find((c) => c.dir === "orig")?.midStream === true,
+    resp: conn.chunks.find((c) => c.dir === "resp")?.midStream === true,
+  };
+  const n = midStream.orig || midStream.resp ? DETECT_BYTES.midStream : 512;
+  return detectFromPrefix(
+    { orig: first(conn, "orig", n), resp: first(conn, "resp", n), midStream, respPort: conn.resp.port },
+    true,
+  )!;
 }

@@ -2,6 +2,7 @@ import { bytesToBinary } from "@brokerkit/data-model";
 import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { Reader } from "../reader.js";
+import { BoundaryScanner } from "../resync.js";
 import { Writer } from "../writer.js";
 import {
   type ActorHandle,
@@ -235,11 +236,22 @@ export interface BaspFrame {
  * One direction of a BASP connection, fed in chunks of any size. A header
  * whose payload length exceeds the limit cannot be skipped safely (the length
  * is all BASP has), so it ends the stream with a DecodeError.
+ *
+ * After `resync()` (bytes were lost, or the stream is joined midway) the
+ * decoder looks for the next message it can trust before decoding on: a
+ * header with operation server_handshake, direct_message or routed_message,
+ * zero padding, flags of at most 3 and a length within the limit, whose
+ * whole payload decodes with nothing left over. Heartbeats and the other
+ * operations carry too little structure to be recognised, so they are skipped
+ * until such a message comes.
  */
 export class BaspStreamDecoder {
   private buffer = new Uint8Array(0);
   private consumed = 0;
   private readonly limits: DecodeLimits;
+  private scanner: BoundaryScanner | undefined;
+  /** Bytes passed over while resynchronising, in total. */
+  skipped = 0;
 
   constructor(limits?: Partial<DecodeLimits>) {
     this.limits = resolveLimits(limits);
@@ -249,12 +261,35 @@ export class BaspStreamDecoder {
     return this.buffer.length;
   }
 
+  /** The bytes pushed next do not continue the ones before: drop any partial message and look for the next one. */
+  resync(): void {
+    this.consumed += this.buffer.length;
+    this.skipped += this.buffer.length;
+    this.buffer = new Uint8Array(0);
+    this.scanner ??= new BoundaryScanner((b, at) => probeBasp(b, at, this.limits));
+    this.scanner.reset(this.consumed);
+  }
+
   push(chunk: Uint8Array): BaspFrame[] {
-    const joined = new Uint8Array(this.buffer.length + chunk.length);
-    joined.set(this.buffer);
-    joined.set(chunk, this.buffer.length);
+    let joined = chunk;
+    if (this.buffer.length > 0) {
+      joined = new Uint8Array(this.buffer.length + chunk.length);
+      joined.set(this.buffer);
+      joined.set(chunk, this.buffer.length);
+    }
     const out: BaspFrame[] = [];
     let pos = 0;
+    if (this.scanner) {
+      const { found, keep } = this.scanner.find(joined, this.consumed);
+      pos = found < 0 ? keep : found;
+      this.skipped += pos;
+      if (found >= 0) this.scanner = undefined;
+      if (found < 0) {
+        this.consumed += pos;
+        this.buffer = joined.slice(pos);
+        return out;
+      }
+    }
     while (joined.length - pos >= BASP_HEADER_SIZE) {
       const header = readBaspHeader(new Reader(joined, pos, joined.length, this.consumed));
       if (header.payloadLength > this.limits.maxMessageBytes) {
@@ -280,4 +315,19 @@ export class BaspStreamDecoder {
     this.buffer = joined.slice(pos);
     return out;
   }
+}
+
+// Whether a BASP message the decoder can trust starts at `at` (see BaspStreamDecoder).
+function probeBasp(b: Uint8Array, at: number, limits: DecodeLimits): "no" | "more" | "yes" {
+  const n = b.length - at;
+  if (n < 1) return "more";
+  const op = b[at]!;
+  if (op !== 0 && op !== 2 && op !== 3) return "no";
+  if ((n > 1 && b[at + 1] !== 0) || (n > 2 && b[at + 2] !== 0) || (n > 3 && b[at + 3]! > 3)) return "no";
+  if (n < BASP_HEADER_SIZE) return "more";
+  const header = readBaspHeader(new Reader(b, at, b.length));
+  if (header.payloadLength === 0 || header.payloadLength > limits.maxMessageBytes) return "no";
+  if (n < BASP_HEADER_SIZE + header.payloadLength) return "more";
+  const payload = b.subarray(at + BASP_HEADER_SIZE, at + BASP_HEADER_SIZE + header.payloadLength);
+  return decodeBaspPayload(header, payload, 0, limits).kind === "unknown" ? "no" : "yes";
 }

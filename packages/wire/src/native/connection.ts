@@ -1,7 +1,8 @@
 import { bytesToBinary } from "@brokerkit/data-model";
 import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
-import { decodeNativeFrame, type NativeMessage } from "./messages.js";
+import { BoundaryScanner } from "../resync.js";
+import { decodeNativeFrame, NATIVE_MAGIC, type NativeMessage } from "./messages.js";
 
 export interface NativeChunkLike {
   readonly dir: "orig" | "resp";
@@ -26,6 +27,13 @@ export interface NativeFrame {
  * envelopes afterwards (spec §5.8). A length beyond maxMessageBytes means the
  * bytes are not Broker frames: the rest of that direction is reported as
  * `unframed` (frames have no other boundary to resume at). Never throws.
+ *
+ * After `resync(dir)` (bytes were lost, or the capture joined the connection
+ * midway) that direction looks for the next frame it can trust: a length
+ * within the limit whose body decodes strictly, with nothing left over, as a
+ * data or routing_update envelope, or as a handshake message carrying the
+ * "ZEEK" magic. Commands, pings and pongs carry opaque bytes, so they are
+ * skipped until such a frame comes. A trusted envelope also ends the handshake.
  */
 export class NativeConnectionDecoder {
   private phase: "handshake" | "operational" = "handshake";
@@ -37,6 +45,8 @@ export class NativeConnectionDecoder {
       origin: [] as { at: number; chunk: NativeChunkLike }[],
       pos: 0,
       dead: false,
+      scanner: undefined as BoundaryScanner | undefined,
+      skipped: 0,
     },
     resp: {
       buffer: new Uint8Array(0),
@@ -44,11 +54,29 @@ export class NativeConnectionDecoder {
       origin: [] as { at: number; chunk: NativeChunkLike }[],
       pos: 0,
       dead: false,
+      scanner: undefined as BoundaryScanner | undefined,
+      skipped: 0,
     },
   };
 
   constructor(limits?: Partial<DecodeLimits>) {
     this.limits = resolveLimits(limits);
+  }
+
+  /** Bytes passed over while resynchronising, per direction. */
+  skipped(dir: "orig" | "resp"): number {
+    return this.state[dir].skipped;
+  }
+
+  /** The next chunk of `dir` does not continue the bytes before it: drop any partial frame and look for the next trusted one. */
+  resync(dir: "orig" | "resp"): void {
+    const s = this.state[dir];
+    s.consumed += s.buffer.length;
+    s.skipped += s.buffer.length;
+    s.buffer = new Uint8Array(0);
+    s.dead = false;
+    s.scanner ??= new BoundaryScanner((b, at) => probeNative(b, at, this.limits));
+    s.scanner.reset(s.consumed);
   }
 
   /** Feed the next chunk of either direction (any size, in capture order); get the frames it completes. */
@@ -64,6 +92,20 @@ export class NativeConnectionDecoder {
     joined.set(s.buffer);
     joined.set(chunk.data, s.buffer.length);
     let pos = 0;
+    if (s.scanner) {
+      const { found, keep } = s.scanner.find(joined, s.consumed);
+      pos = found < 0 ? keep : found;
+      s.skipped += pos;
+      if (found < 0) {
+        s.consumed += pos;
+        s.buffer = joined.slice(pos);
+        this.trim(s);
+        return out;
+      }
+      s.scanner = undefined;
+      const length = new DataView(joined.buffer, joined.byteOffset + pos, 4).getUint32(0);
+      phase = trustedFrame(joined.subarray(pos + 4, pos + 4 + length), l) ?? phase;
+    }
     while (!s.dead && joined.length - pos >= 4) {
       const length = new DataView(joined.buffer, joined.byteOffset + pos, 4).getUint32(0);
       if (length > l.maxMessageBytes) {
@@ -104,10 +146,48 @@ export class NativeConnectionDecoder {
     }
     s.consumed += pos;
     s.buffer = joined.slice(pos);
+    this.trim(s);
 
     this.phase = phase;
     return out;
   }
+
+  // Chunks wholly before the first undecoded byte are no longer needed to date frames.
+  private trim(s: { origin: { at: number }[]; consumed: number }): void {
+    let k = 0;
+    while (k + 1 < s.origin.length && s.origin[k + 1]!.at <= s.consumed) k++;
+    if (k > 0) s.origin.splice(0, k);
+  }
+}
+
+// Whether a frame the decoder can trust starts at `at` (see NativeConnectionDecoder).
+function probeNative(b: Uint8Array, at: number, limits: DecodeLimits): "no" | "more" | "yes" {
+  const n = b.length - at;
+  if (n < 4) return "more";
+  const v = new DataView(b.buffer, b.byteOffset + at, n);
+  const length = v.getUint32(0);
+  if (length < 5 || length > limits.maxMessageBytes) return "no";
+  if (n < 4 + length) {
+    // Cheap early rejections while the frame is incomplete.
+    if (n >= 4 + 33 && b[at + 4] !== undefined && b[at + 4]! >= 6 && b[at + 4]! <= 9) return "more";
+    if (length < 37) return n >= 6 && (b[at + 4]! < 6 || b[at + 4]! > 9) ? "no" : "more";
+    if (n >= 4 + 33 && b[at + 36] !== 1 && b[at + 36] !== 3) return "no";
+    if (n >= 4 + 37 && v.getUint16(4 + 35) > length - 37) return "no";
+    return "more";
+  }
+  return trustedFrame(b.subarray(at + 4, at + 4 + length), limits) ? "yes" : "no";
+}
+
+// The phase a frame body belongs to when it is one resynchronisation may trust.
+function trustedFrame(body: Uint8Array, limits: DecodeLimits): "handshake" | "operational" | undefined {
+  if (body[0]! >= 6 && body[0]! <= 9 && body.length < 4096) {
+    const m = decodeNativeFrame(body, "handshake", 0, limits);
+    if ("magic" in m && m.magic === NATIVE_MAGIC && m.trailing === undefined) return "handshake";
+  }
+  const m = decodeNativeFrame(body, "operational", 0, limits);
+  return m.kind === "envelope" && (m.payload.type === "data" || m.payload.type === "routing_update")
+    ? "operational"
+    : undefined;
 }
 
 /** Decode a whole captured connection (see NativeConnectionDecoder). */

@@ -1,6 +1,7 @@
 import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { Reader } from "../reader.js";
+import { BoundaryScanner } from "../resync.js";
 import { Writer } from "../writer.js";
 import { RawInflater } from "./inflate.js";
 
@@ -107,6 +108,14 @@ export interface WebSocketMessage {
  * One direction of a WebSocket connection in chunks of any size: frames are
  * joined into messages (control frames may arrive between fragments). Until
  * `upgraded` the bytes are an HTTP/1.1 head, skipped up to its blank line.
+ *
+ * After `resync()` (bytes were lost, or the stream is joined midway) the
+ * decoder looks for the next frame it can trust: a final, unfragmented text
+ * frame (RSV bits clear, masked exactly when the head showed a client, or
+ * either way without a head) whose payload is a JSON object or array, as
+ * every Broker API message is. Compressed messages cannot be trusted (and,
+ * with context takeover, not inflated after a gap: the shared dictionary is
+ * lost), so they are passed over, or reported still compressed.
  */
 export class WebSocketStreamDecoder {
   private buffer = new Uint8Array(0);
@@ -119,6 +128,10 @@ export class WebSocketStreamDecoder {
   refused = false;
 
   private inflater: RawInflater | undefined;
+  private contextTakeover = false;
+  private scanner: BoundaryScanner | undefined;
+  /** Bytes passed over while resynchronising, in total. */
+  skipped = 0;
 
   /**
    * `upgraded`: the bytes start after the HTTP head. `deflate`: the negotiated
@@ -131,7 +144,24 @@ export class WebSocketStreamDecoder {
     deflate?: { readonly contextTakeover: boolean },
   ) {
     this.limits = resolveLimits(limits);
-    if (deflate) this.inflater = new RawInflater(deflate.contextTakeover, this.limits.maxMessageBytes);
+    if (deflate) {
+      this.inflater = new RawInflater(deflate.contextTakeover, this.limits.maxMessageBytes);
+      this.contextTakeover = deflate.contextTakeover;
+    }
+  }
+
+  /** The bytes pushed next do not continue the ones before: drop any partial frame or message and look for the next trusted frame. */
+  resync(): void {
+    this.consumed += this.buffer.length;
+    this.skipped += this.buffer.length;
+    this.buffer = new Uint8Array(0);
+    this.fragments = undefined;
+    this.upgraded = true;
+    this.refused = false;
+    if (this.contextTakeover) this.inflater = undefined;
+    const client = this.httpHead === undefined ? undefined : /^GET /i.test(this.httpHead);
+    this.scanner ??= new BoundaryScanner((b, at) => probeWebSocket(b, at, client, this.limits));
+    this.scanner.reset(this.consumed);
   }
 
   push(chunk: Uint8Array): WebSocketMessage[] {
@@ -139,6 +169,17 @@ export class WebSocketStreamDecoder {
     joined.set(this.buffer);
     joined.set(chunk, this.buffer.length);
     let pos = 0;
+    if (this.scanner) {
+      const { found, keep } = this.scanner.find(joined, this.consumed);
+      pos = found < 0 ? keep : found;
+      this.skipped += pos;
+      if (found < 0) {
+        this.consumed += pos;
+        this.buffer = joined.slice(pos);
+        return [];
+      }
+      this.scanner = undefined;
+    }
     if (!this.upgraded) {
       const end = findBlankLine(joined);
       if (end < 0) {
@@ -153,6 +194,7 @@ export class WebSocketStreamDecoder {
       const negotiated = this.httpHead.startsWith("HTTP/") ? permessageDeflateOf(this.httpHead) : undefined;
       if (negotiated && !this.inflater)
         this.inflater = new RawInflater(negotiated.server.contextTakeover, this.limits.maxMessageBytes);
+      if (negotiated) this.contextTakeover ||= negotiated.server.contextTakeover;
       pos = end;
     }
     if (this.refused) {
@@ -195,6 +237,36 @@ export class WebSocketStreamDecoder {
     this.consumed += r.pos;
     this.buffer = joined.slice(r.pos);
     return out;
+  }
+}
+
+// Whether a frame resynchronisation may trust starts at `at` (see WebSocketStreamDecoder).
+function probeWebSocket(
+  b: Uint8Array,
+  at: number,
+  client: boolean | undefined,
+  limits: DecodeLimits,
+): "no" | "more" | "yes" {
+  const n = b.length - at;
+  if (n < 1) return "more";
+  if (b[at] !== 0x81) return "no"; // FIN, no RSV bits, text
+  if (n < 2) return "more";
+  const masked = (b[at + 1]! & 0x80) !== 0;
+  if (client !== undefined && masked !== client) return "no";
+  const r = new Reader(b, at, b.length);
+  let frame: WebSocketFrame;
+  try {
+    frame = readWebSocketFrame(r, limits);
+  } catch (e) {
+    return e instanceof DecodeError && e.kind === "truncated" ? "more" : "no";
+  }
+  const first = frame.payload[0];
+  if (first !== 0x7b && first !== 0x5b) return "no"; // { or [
+  try {
+    JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(frame.payload));
+    return "yes";
+  } catch {
+    return "no";
   }
 }
 

@@ -384,6 +384,7 @@ export function decodeConnection(conn: TcpConnection): DecodedRecord[] {
 }
 
 const NON_ASCII = /[\x80-\xff]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Broker's JSON can hold raw control bytes; this finds them.
 const MAYBE_INVALID = /[\x00-\x1f]|\\v|[:,[]-?(?:nan|inf)/;
 
 /** The JSON line `brokerkit decode --format jsonl` prints for a record. */

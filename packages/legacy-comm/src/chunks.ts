@@ -46,6 +46,17 @@ export class ChunkDecoder {
     return this.buf.length + this.waitingBytes + this.partsBytes;
   }
 
+  /** Forgets everything buffered; the next byte pushed is at stream offset `offset`. */
+  restart(offset: number): void {
+    this.buf = new Uint8Array(0);
+    this.waiting = [];
+    this.waitingBytes = 0;
+    this.parts = [];
+    this.partsBytes = 0;
+    this.need = 4;
+    this.bufOffset = offset;
+  }
+
   push(bytes: Uint8Array): Chunk[] {
     const out: Chunk[] = [];
     if (this.buf.length + this.waitingBytes + bytes.length < this.need) {

@@ -11,6 +11,7 @@ import {
   encodeArgs,
   encodeHeader,
   hasArgs,
+  isPeerMessage,
   type LegacyMessage,
   MsgType,
 } from "./messages.js";
@@ -56,6 +57,10 @@ class DirectionState {
   runtime = 0;
   /** Set once framing is lost: nothing after it can be found reliably. */
   broken = false;
+  /** Why a resync gave up on this direction, reported with its next bytes. */
+  lost: DecodeError | undefined;
+  /** Bytes of a resynchronising direction not yet judged, and the stream offset of the first. */
+  scan: { bytes: Uint8Array; offset: number } | undefined;
 
   constructor(maxChunkBytes: number) {
     this.chunks = new ChunkDecoder(maxChunkBytes);
@@ -63,6 +68,26 @@ class DirectionState {
 }
 
 const other = (d: Direction): Direction => (d === "orig" ? "resp" : "orig");
+const u32 = (b: Uint8Array, at: number) =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+
+/** A resynchronising decoder waits for at most this many argument bytes to judge a candidate message. */
+const RESYNC_MAX_ARGS = 1 << 20;
+
+/** A header chunk as peers send it: length 8, a peer message type, any three bytes, peer id 0. */
+const HEADER_CHUNK = {
+  window: 12,
+  accept: (b: Uint8Array, at: number) =>
+    b[at] === 0 &&
+    b[at + 1] === 0 &&
+    b[at + 2] === 0 &&
+    b[at + 3] === 8 &&
+    isPeerMessage(b[at + 4]!) &&
+    b[at + 8] === 0 &&
+    b[at + 9] === 0 &&
+    b[at + 10] === 0 &&
+    b[at + 11] === 0,
+};
 
 /**
  * Decodes both directions of one connection, fed in capture order. The
@@ -86,6 +111,108 @@ export class LegacyConnectionDecoder {
     };
   }
 
+  /**
+   * Framing of a direction is lost (bytes went missing, or the capture joined
+   * it midway): skip to the next header chunk of a peer message type (eight
+   * bytes, the type, Bro's three unset bytes, a zero peer id). Objects sent
+   * in what was lost stay unknown, so later references to them are reported
+   * as such. A compressed direction cannot be resumed: its zlib stream needs
+   * every byte before.
+   */
+  resync(dir: Direction): void {
+    const s = this.dirs[dir];
+    s.header = undefined;
+    if (s.inflater) {
+      s.broken = true;
+      s.lost = new DecodeError(
+        "invalid",
+        s.chunks.offset,
+        "every byte of a compressed direction",
+        "bytes went missing; the zlib stream cannot be resumed",
+      );
+      return;
+    }
+    s.scan = { bytes: new Uint8Array(0), offset: s.chunks.offset + s.chunks.pending };
+  }
+
+  /**
+   * Looks for the first place in a resynchronising direction where a whole
+   * message decodes: a header chunk of a peer message type whose arguments
+   * decode with nothing left over (against a copy of the object cache), or an
+   * argument-less header followed by another header. Returns where it starts,
+   * "more" when a candidate needs more bytes to judge, or undefined.
+   */
+  private trustedStart(dir: Direction, b: Uint8Array, final: boolean): number | "more" | undefined {
+    const s = this.dirs[dir];
+    // A candidate still missing bytes may be the real message that later candidates sit inside of.
+    let waitUntil = -1;
+    for (let at = 0; at + HEADER_CHUNK.window <= b.length; at++) {
+      if (!HEADER_CHUNK.accept(b, at)) continue;
+      const code = b[at + 4]!;
+      let end: number;
+      if (!hasArgs(code)) {
+        end = at + 24;
+        if (b.length >= end && !HEADER_CHUNK.accept(b, at + 12)) continue;
+      } else {
+        if (b.length < at + 16) {
+          waitUntil = Math.max(waitUntil, at + 16);
+          continue;
+        }
+        const len = u32(b, at + 12);
+        if (len === 0 || len > Math.min(this.limits.maxMessageBytes, RESYNC_MAX_ARGS)) continue;
+        end = at + 16 + len;
+      }
+      if (b.length < end) {
+        waitUntil = Math.max(waitUntil, end);
+        continue;
+      }
+      if (at < waitUntil && !final) return "more";
+      if (!hasArgs(code)) return at;
+      const args = b.subarray(at + 16, end);
+      try {
+        if (code === MsgType.serial) this.serialWith(dir, { cache: new Map(s.serial.cache) }, args, 0);
+        else decodeArgs(code, args, this.argsOptions(0));
+        return at;
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+      }
+    }
+    return waitUntil >= 0 && !final ? "more" : undefined;
+  }
+
+  /** Feeds a resynchronising direction; returns the bytes to decode once a trusted start is found. */
+  private scanFor(dir: Direction, bytes: Uint8Array, final = false): Uint8Array | undefined {
+    const s = this.dirs[dir];
+    const scan = s.scan!;
+    let b = concat(scan.bytes, bytes);
+    let offset = scan.offset;
+    const found = this.trustedStart(dir, b, final);
+    if (typeof found === "number") {
+      s.scan = undefined;
+      s.chunks.restart(offset + found);
+      return b.subarray(found);
+    }
+    // Keep what could still start a message; bounded, so a silent garbage stream cannot grow it.
+    const keep = found === "more" ? Math.min(b.length, 2 * RESYNC_MAX_ARGS) : HEADER_CHUNK.window - 1;
+    if (b.length > keep) {
+      offset += b.length - keep;
+      b = b.slice(b.length - keep);
+    }
+    s.scan = { bytes: b, offset };
+    return undefined;
+  }
+
+  /**
+   * No more bytes will come: a resynchronising direction settles for the
+   * first message that decodes, even inside a candidate that never completed.
+   */
+  finish(dir: Direction): LegacyRecord[] {
+    const s = this.dirs[dir];
+    if (!s.scan || s.broken) return [];
+    const rest = this.scanFor(dir, new Uint8Array(0), true);
+    return rest ? this.push(dir, rest) : [];
+  }
+
   /** Bytes buffered in a direction, waiting for the rest of a message. */
   pending(dir: Direction): number {
     const s = this.dirs[dir];
@@ -100,7 +227,17 @@ export class LegacyConnectionDecoder {
    */
   push(dir: Direction, bytes: Uint8Array): LegacyRecord[] {
     const s = this.dirs[dir];
+    if (s.lost) {
+      const lost = s.lost;
+      s.lost = undefined;
+      return [this.failure(dir, lost.offset, lost.offset, lost)];
+    }
     if (s.broken) return [];
+    if (s.scan) {
+      const from = this.scanFor(dir, bytes);
+      if (!from) return [];
+      bytes = from;
+    }
     const out: LegacyRecord[] = [];
     let chunks: Chunk[];
     try {
@@ -196,11 +333,7 @@ export class LegacyConnectionDecoder {
       body =
         head.code === MsgType.serial
           ? this.serial(dir, payload, base)
-          : decodeArgs(head.code, payload, {
-              base,
-              ...(this.options.limits ? { limits: this.options.limits } : {}),
-              ...(this.options.logLayout ? { logLayout: this.options.logLayout } : {}),
-            });
+          : decodeArgs(head.code, payload, this.argsOptions(base));
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       body = { type: "unknown", code: head.code, args: payload, error: e };
@@ -247,12 +380,15 @@ export class LegacyConnectionDecoder {
   }
 
   private serial(dir: Direction, payload: Uint8Array, base: number): LegacyMessage {
-    const s = this.dirs[dir];
+    return this.serialWith(dir, this.dirs[dir].serial, payload, base);
+  }
+
+  private serialWith(dir: Direction, state: SerialState, payload: Uint8Array, base: number): LegacyMessage {
     const predicted = this.pid64(dir);
     const attempt = (pid64: boolean): LegacyMessage => ({
       type: "serial",
       pid64,
-      serialization: readSerialization(payload, s.serial, {
+      serialization: readSerialization(payload, state, {
         pid64,
         base,
         ...(this.options.limits ? { limits: this.options.limits } : {}),
@@ -270,6 +406,14 @@ export class LegacyConnectionDecoder {
         throw first;
       }
     }
+  }
+
+  private argsOptions(base: number) {
+    return {
+      base,
+      ...(this.options.limits ? { limits: this.options.limits } : {}),
+      ...(this.options.logLayout ? { logLayout: this.options.logLayout } : {}),
+    };
   }
 }
 
@@ -329,5 +473,6 @@ export function decodeLegacyConnection(
   const decoder = new LegacyConnectionDecoder(options);
   const out: LegacyRecord[] = [];
   for (const p of pieces) out.push(...decoder.push(p.dir, p.data));
+  out.push(...decoder.finish("orig"), ...decoder.finish("resp"));
   return out;
 }

@@ -1,23 +1,4 @@
-import { MsgType } from "./messages.js";
-
-/** Message types that travel between peers (the rest only between Bro's parent and child process). */
-const WIRE_TYPES = new Set<number>([
-  MsgType.version,
-  MsgType.serial,
-  MsgType.requestEvents,
-  MsgType.captureFilter,
-  MsgType.requestSync,
-  MsgType.phaseDone,
-  MsgType.ping,
-  MsgType.pong,
-  MsgType.caps,
-  MsgType.compress,
-  MsgType.syncPoint,
-  MsgType.remotePrint,
-  MsgType.logCreateWriter,
-  MsgType.logWrite,
-  MsgType.requestLogs,
-]);
+import { isPeerMessage, MsgType } from "./messages.js";
 
 const u32 = (b: Uint8Array, at: number) =>
   ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
@@ -40,7 +21,7 @@ export function detectLegacyComm(bytes: Uint8Array): "start" | "mid" | undefined
     if (len >= 16 && len <= 4096 && (protocol === 6 || protocol === 7) && format <= 64) return "start";
     return undefined;
   }
-  if (!WIRE_TYPES.has(type)) return undefined;
+  if (!isPeerMessage(type)) return undefined;
   // A compressed direction stores headers with a zero trailer: 12-byte chunks.
   return "mid";
 }

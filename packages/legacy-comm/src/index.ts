@@ -1,5 +1,11 @@
 export { toBrokerData } from "./broker.js";
-export { type Chunk, ChunkDecoder, encodeChunk, FLAG_PARTIAL, MAX_CHUNK_PAYLOAD } from "./chunks.js";
+export {
+  type Chunk,
+  ChunkDecoder,
+  encodeChunk,
+  FLAG_PARTIAL,
+  MAX_CHUNK_PAYLOAD,
+} from "./chunks.js";
 export { ChunkDeflater, ChunkInflater, MIN_COMPRESS_SIZE } from "./compression.js";
 export {
   type Direction,

@@ -83,6 +83,29 @@ export function hasArgs(code: number): boolean {
   }
 }
 
+/** Message types that travel between peers (the rest only between Bro's parent and child process). */
+const PEER_TYPES = new Set<number>([
+  MsgType.version,
+  MsgType.serial,
+  MsgType.requestEvents,
+  MsgType.captureFilter,
+  MsgType.requestSync,
+  MsgType.phaseDone,
+  MsgType.ping,
+  MsgType.pong,
+  MsgType.caps,
+  MsgType.compress,
+  MsgType.syncPoint,
+  MsgType.remotePrint,
+  MsgType.logCreateWriter,
+  MsgType.logWrite,
+  MsgType.requestLogs,
+]);
+
+export function isPeerMessage(code: number): boolean {
+  return PEER_TYPES.has(code);
+}
+
 /** CAPS flag bits. */
 export const Caps = {
   compression: 0x01,

@@ -15,6 +15,7 @@ import { dataFromBroker14Typed, dataFromCurrentValue } from "../../../test-suppo
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 interface Line {
+  protocol?: string;
   kind: string;
   topic?: string;
   data?: unknown;
@@ -125,6 +126,37 @@ describe("brokerkit decode on the corpus", () => {
       });
       check(lines, wanted);
       expect(lines.some((l) => l.kind === "gap")).toBe(false);
+    });
+  }
+
+  for (const { name, manifest } of manifests("legacy-comm")) {
+    const m = manifest as any;
+    if (typeof m.pcap !== "string" || !Array.isArray(m.sent)) continue;
+    it(`legacy-comm/${name}: every event, in order per side, as Bro prints it`, () => {
+      const lines = decode(join(corpusDir(), "legacy-comm", m.pcap)) as (Line & {
+        dir: string;
+        conn: string;
+      })[];
+      expect(
+        lines.every((l) => l.protocol === "bro-legacy" && l.kind !== "unknown" && l.kind !== "gap"),
+      ).toBe(true);
+      const listenerIsResp = lines[0]!.conn.endsWith(`>${m.transport.listener}`);
+      const dirOf = (side: string) =>
+        (["listener", "bro"].includes(side) === listenerIsResp ? "resp" : "orig") as "orig" | "resp";
+      const events = (m.sent as any[]).filter((e) => e.kind === "event");
+      for (const dir of ["orig", "resp"] as const) {
+        const want = events.filter((e) => dirOf(e.from ?? e.side) === dir);
+        const got = lines.filter((l) => l.dir === dir && l.kind === "event");
+        expect(got.map((l) => l.text.slice(0, l.text.indexOf("(")))).toEqual(want.map((e) => e.event));
+        got.forEach((l, i) => {
+          const args = want[i]!.args as any[];
+          // Broker's Zeek event layout: [1, 1, [name, [args...]]] (null where the JSON would hold raw control bytes).
+          if (l.data !== null) expect((l.data as any).data[2].data[1].data.length).toBe(args.length);
+          const prints = args.map((a) => a.receiver_print ?? a.sender_print);
+          if (prints.every((p) => typeof p === "string" && !p.includes("\n")))
+            expect(l.text).toBe(`${want[i]!.event}(${prints.join(", ")})`);
+        });
+      }
     });
   }
 

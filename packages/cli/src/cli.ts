@@ -10,8 +10,9 @@ const USAGE = `usage:
   brokerkit stats FILE...
   ${STORE_USAGE}
 
-Decodes captured Zeek Broker traffic (Broker 1.x, the current native protocol, and the
-WebSocket JSON API; plain TCP, not TLS) from pcap and pcapng files.
+Decodes captured Zeek Broker traffic (Broker 1.x, the current native protocol, the
+WebSocket JSON API, and Bro's pre-Broker communication protocol; plain TCP, not TLS)
+from pcap and pcapng files.
 
 exit status: 0 all decoded; 1 a file could not be read or is not a capture;
 2 usage error; 3 a capture is damaged or truncated (decoded up to where it stops).`;

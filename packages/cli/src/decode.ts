@@ -15,6 +15,7 @@ import {
   WebSocketStreamDecoder,
 } from "@brokerkit/wire";
 import { DETECT_BYTES, detectFromPrefix, type Protocol } from "./detect.js";
+import { LegacyDecoder, type LegacyItem } from "./legacy.js";
 
 /** One decoded message of a capture, in the shape `brokerkit decode` prints. */
 export interface DecodedRecord {
@@ -150,6 +151,24 @@ function nativeDecoder(emit: Emit): ProtocolDecoder {
       for (const f of d.push(chunk)) each(f);
     },
     finish() {},
+  };
+}
+
+function legacyDecoder(emit: Emit): ProtocolDecoder {
+  const d = new LegacyDecoder();
+  const origins = { orig: new Origins(), resp: new Origins() };
+  const each = (items: LegacyItem[]) => {
+    for (const i of items) emit(i.dir, origins[i.dir].at(i.offset), i.kind, i.text, undefined, i.data);
+  };
+  return {
+    resync: (dir) => d.resync(dir),
+    push(chunk) {
+      origins[chunk.dir].add(chunk);
+      each(d.push(chunk.dir, chunk.data));
+    },
+    finish() {
+      each(d.finish());
+    },
   };
 }
 
@@ -325,6 +344,7 @@ export class ConnectionDecoder {
     if (protocol === "broker-1") this.decoder = broker1Decoder(emit);
     else if (protocol === "broker-native") this.decoder = nativeDecoder(emit);
     else if (protocol === "broker-websocket") this.decoder = webSocketDecoder(emit);
+    else if (protocol === "bro-legacy") this.decoder = legacyDecoder(emit);
     else this.record("orig", this.held[0]?.timestampNs, "unknown", "not a Broker protocol");
     const held = this.held;
     this.held = [];

@@ -1,8 +1,9 @@
 import type { TcpConnection } from "@brokerkit/capture";
+import { detectLegacyComm, LegacyConnectionDecoder } from "@brokerkit/legacy-comm";
 import { BaspStreamDecoder, NativeConnectionDecoder, WebSocketStreamDecoder } from "@brokerkit/wire";
 
-/** The protocols brokerkit decodes (legacy Bro communication will join as "bro-legacy"). */
-export type Protocol = "broker-1" | "broker-native" | "broker-websocket" | "unknown";
+/** The protocols brokerkit decodes. */
+export type Protocol = "broker-1" | "broker-native" | "broker-websocket" | "bro-legacy" | "unknown";
 
 /** Bytes of each direction detection looks at, at most (a connection joined midway may need a whole message). */
 export const DETECT_BYTES = { start: { orig: 512, resp: 64 }, midStream: 1 << 16 } as const;
@@ -50,6 +51,9 @@ function midStreamProtocol(orig: Uint8Array, resp: Uint8Array): Protocol | undef
     if (finds({ resync: () => native.resync("orig"), push: (d) => native.push({ dir: "orig", data: d }) }, b))
       return "broker-native";
     if (finds(new WebSocketStreamDecoder(), b)) return "broker-websocket";
+    const legacy = new LegacyConnectionDecoder();
+    if (finds({ resync: () => legacy.resync("orig"), push: (d) => legacy.push("orig", d) }, b))
+      return "bro-legacy";
   }
   return undefined;
 }
@@ -71,6 +75,7 @@ export function detectFromPrefix(p: Prefix, final: boolean): Protocol | undefine
   if (looksLikeWebSocket(p.orig)) return "broker-websocket";
   if (looksLikeNative(p.orig) || looksLikeNative(p.resp)) return "broker-native";
   if (looksLikeBasp(p.orig) || looksLikeBasp(p.resp)) return "broker-1";
+  if (detectLegacyComm(p.orig) === "start" || detectLegacyComm(p.resp) === "start") return "bro-legacy";
   if (p.midStream.orig || p.midStream.resp) {
     const found = midStreamProtocol(p.orig, p.resp);
     if (found) return found;
@@ -80,6 +85,7 @@ export function detectFromPrefix(p: Prefix, final: boolean): Protocol | undefine
     return undefined;
   }
   if (p.respPort === 9999) return "broker-native";
+  if (p.respPort === 47757) return "bro-legacy";
   return "unknown";
 }
 

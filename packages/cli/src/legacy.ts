@@ -8,6 +8,7 @@ import {
   formatAddr,
   LegacyConnectionDecoder,
   type LegacyMessage,
+  type LegacyRecord,
   type LogField,
   type LogValue,
   type Serialization,
@@ -19,6 +20,8 @@ import { zeekEvent, zeekMessageToData } from "@brokerkit/wire";
 /** One legacy message as `brokerkit decode` shows it. */
 export interface LegacyItem {
   readonly dir: Direction;
+  /** Stream offset of the message in its direction (for its capture time). */
+  readonly offset: number;
   /** handshake, event, identifier, state, log, print, status, control, packet, unknown */
   readonly kind: string;
   readonly text: string;
@@ -57,7 +60,7 @@ function logValueText(v: LogValue): string {
   }
 }
 
-function serialItem(s: Serialization): Omit<LegacyItem, "dir"> {
+function serialItem(s: Serialization): Omit<LegacyItem, "dir" | "offset"> {
   switch (s.kind) {
     case "event": {
       const event = zeekEvent(s.name, s.args.map(toBrokerData));
@@ -88,11 +91,12 @@ function serialItem(s: Serialization): Omit<LegacyItem, "dir"> {
 /** What each message of the Bro communication protocol becomes in `brokerkit decode`. */
 export function legacyItems(
   dir: Direction,
+  offset: number,
   m: LegacyMessage,
   writers: Map<string, readonly LogField[]>,
 ): LegacyItem[] {
   const one = (kind: string, text: string, data?: Data): LegacyItem[] => [
-    { dir, kind, text, ...(data === undefined ? {} : { data }) },
+    { dir, offset, kind, text, ...(data === undefined ? {} : { data }) },
   ];
   switch (m.type) {
     case "version":
@@ -142,7 +146,7 @@ export function legacyItems(
         return one("log", `${e.path}: ${cols.join(" ")}`);
       });
     case "serial":
-      return [{ dir, ...serialItem(m.serialization) }];
+      return [{ dir, offset, ...serialItem(m.serialization) }];
     case "unknown":
       return one(
         "unknown",
@@ -157,6 +161,20 @@ export class LegacyDecoder {
   private readonly writers = new Map<string, readonly LogField[]>();
 
   push(dir: Direction, bytes: Uint8Array): LegacyItem[] {
-    return this.decoder.push(dir, bytes).flatMap((r) => legacyItems(r.dir, r.message, this.writers));
+    return this.items(this.decoder.push(dir, bytes));
+  }
+
+  /** Bytes went missing, or the capture joined midway: find the next message. */
+  resync(dir: Direction): void {
+    this.decoder.resync(dir);
+  }
+
+  /** The connection is over. */
+  finish(): LegacyItem[] {
+    return this.items([...this.decoder.finish("orig"), ...this.decoder.finish("resp")]);
+  }
+
+  private items(records: LegacyRecord[]): LegacyItem[] {
+    return records.flatMap((r) => legacyItems(r.dir, r.offset, r.message, this.writers));
   }
 }

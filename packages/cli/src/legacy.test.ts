@@ -1,10 +1,15 @@
-import { readFileSync } from "node:fs";
-import { readTcpConnections } from "@brokerkit/capture";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readPackets, readTcpConnections, writePcap } from "@brokerkit/capture";
 import { toText } from "@brokerkit/data-model";
 import { asZeekMessage } from "@brokerkit/wire";
 import { describe, expect, it } from "vitest";
 import { LegacyDecoder } from "./legacy.js";
 
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const pcap = (name: string) =>
   readFileSync(new URL(`../../../fixtures/legacy-comm/${name}`, import.meta.url));
 
@@ -43,5 +48,26 @@ describe("legacy messages in brokerkit decode", () => {
       "bk_print.txt: printed remotely",
     ]);
     expect(all.filter((i) => i.kind === "unknown")).toEqual([]);
+  });
+});
+
+describe("legacy connections the capture joined midway", () => {
+  it("are recognised and decoded from the first message that decodes whole", () => {
+    const packets = [...readPackets(pcap("bk-events.pcap"))];
+    // Drop the TCP handshake and the first packets of the conversation (both VERSIONs among them).
+    const kept = packets.slice(8);
+    const file = join(mkdtempSync(join(tmpdir(), "bk-legacy-")), "mid.pcap");
+    writeFileSync(file, writePcap(kept, { linkType: packets[0]!.linkType }));
+    const run = spawnSync(process.execPath, [CLI, "decode", file], { encoding: "utf8" });
+    expect(run.status).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.every((l) => l.protocol === "bro-legacy")).toBe(true);
+    expect(lines.filter((l) => l.text.startsWith("VERSION")).length).toBeLessThan(2);
+    const events = lines.filter((l) => l.kind === "event").map((l) => l.text as string);
+    expect(events.some((t) => t.startsWith("BK::ev_done("))).toBe(true);
+    expect(events.some((t) => t.startsWith("BK::ev_done_echo("))).toBe(true);
   });
 });

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { broVal } from "../test/arbitrary.js";
 import { concat } from "./bytes.js";
 import { cutAt } from "./chunks.test.js";
-import { type Direction, LegacyConnectionDecoder, type LegacyRecord, LegacySender } from "./connection.js";
+import { type Direction, LegacyConnectionDecoder, type LegacyRecord } from "./connection.js";
 import { Caps, type LegacyMessage } from "./messages.js";
+import { LegacySender } from "./sender.js";
 import type { BroVal } from "./serial/model.js";
 
 const version = (runtime: number): LegacyMessage => ({

@@ -1,15 +1,12 @@
 import { DecodeError, type DecodeLimits, resolveLimits } from "@brokerkit/wire";
 import { concat } from "./bytes.js";
-import { type Chunk, ChunkDecoder, encodeChunk } from "./chunks.js";
-import { ChunkDeflater, ChunkInflater } from "./compression.js";
+import { type Chunk, ChunkDecoder } from "./chunks.js";
+import { ChunkInflater } from "./compression.js";
 import type { LogLayout } from "./log.js";
 import {
   Caps,
-  codeOf,
   decodeArgs,
   decodeHeader,
-  encodeArgs,
-  encodeHeader,
   hasArgs,
   isPeerMessage,
   type LegacyMessage,
@@ -17,7 +14,6 @@ import {
 } from "./messages.js";
 import type { BroType } from "./serial/model.js";
 import { newSerialState, readSerialization, type SerialState } from "./serial/read.js";
-import { newSerialSendState, type SerialSendState, writeSerialization } from "./serial/write.js";
 import { resolveBuiltinType } from "./values.js";
 
 export type Direction = "orig" | "resp";
@@ -216,7 +212,11 @@ export class LegacyConnectionDecoder {
   /** Bytes buffered in a direction, waiting for the rest of a message. */
   pending(dir: Direction): number {
     const s = this.dirs[dir];
-    return s.chunks.pending + (s.header ? s.header.chunk.end - s.header.chunk.offset : 0);
+    return (
+      s.chunks.pending +
+      (s.header ? s.header.chunk.end - s.header.chunk.offset : 0) +
+      (s.scan?.bytes.length ?? 0)
+    );
   }
 
   /**
@@ -414,54 +414,6 @@ export class LegacyConnectionDecoder {
       ...(this.options.limits ? { limits: this.options.limits } : {}),
       ...(this.options.logLayout ? { logLayout: this.options.logLayout } : {}),
     };
-  }
-}
-
-export interface LegacySenderOptions {
-  /** Cache objects and send references (Bro toward caching peers); off by default, as Broccoli does. */
-  readonly caching?: boolean;
-  /** Keep the 0x4000 cache-stable bit in class codes of objects built without one. */
-  readonly cacheStableBit?: boolean;
-  readonly logLayout?: LogLayout;
-  /** Physical chunk size limit before FLAG_PARTIAL splitting. */
-  readonly maxChunkPayload?: number;
-}
-
-/**
- * Encodes the messages of one direction, keeping what the peer was sent
- * (its object cache) and switching on compression after a COMPRESS message.
- * Fed the messages a LegacyConnectionDecoder produced, it reproduces the
- * sender's logical chunks exactly.
- */
-export class LegacySender {
-  private readonly serial: SerialSendState = newSerialSendState();
-  private deflater: ChunkDeflater | undefined;
-
-  constructor(private readonly options: LegacySenderOptions = {}) {}
-
-  /** The message's logical chunks, uncompressed: its header chunk and, for most types, one argument chunk. */
-  chunks(m: LegacyMessage): Uint8Array[] {
-    const code = codeOf(m);
-    if (code === undefined) return m.type === "unknown" && m.args ? [m.args] : [];
-    const header = encodeHeader(code, m.header);
-    const args =
-      m.type === "serial"
-        ? writeSerialization(m.serialization, this.serial, {
-            pid64: m.pid64,
-            caching: this.options.caching ?? false,
-            cacheStableBit: this.options.cacheStableBit ?? false,
-          })
-        : encodeArgs(m, this.options.logLayout);
-    return args ? [header, args] : [header];
-  }
-
-  /** The message as wire bytes: framed, split where too long, compressed once COMPRESS was sent. */
-  encode(m: LegacyMessage): Uint8Array {
-    const parts = this.chunks(m).map((c) =>
-      encodeChunk(this.deflater ? this.deflater.deflate(c) : c, this.options.maxChunkPayload),
-    );
-    if (m.type === "compress") this.deflater = new ChunkDeflater();
-    return concat(...parts);
   }
 }
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LegacySender } from "./connection.js";
 import { detectLegacyComm } from "./detect.js";
+import { LegacySender } from "./sender.js";
 
 describe("detectLegacyComm", () => {
   it("recognises the opening VERSION of Bro and Broccoli", () => {

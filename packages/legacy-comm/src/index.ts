@@ -13,8 +13,6 @@ export {
   LegacyConnectionDecoder,
   type LegacyDecodeOptions,
   type LegacyRecord,
-  LegacySender,
-  type LegacySenderOptions,
 } from "./connection.js";
 export { detectLegacyComm } from "./detect.js";
 export * from "./log.js";
@@ -28,6 +26,7 @@ export {
   formatDouble,
   portParts,
 } from "./print.js";
+export { LegacySender, type LegacySenderOptions } from "./sender.js";
 export * from "./serial/codes.js";
 export type * from "./serial/model.js";
 export { typeOf } from "./serial/model.js";

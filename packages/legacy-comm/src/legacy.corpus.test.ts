@@ -13,9 +13,10 @@ import {
   resolverFromManifest,
   type TypeResolver,
 } from "../test/manifest.js";
-import { type Direction, decodeLegacyConnection, type LegacyRecord, LegacySender } from "./connection.js";
+import { type Direction, decodeLegacyConnection, type LegacyRecord } from "./connection.js";
 import type { LogField } from "./log.js";
 import { describe } from "./print.js";
+import { LegacySender } from "./sender.js";
 import type { BroVal, Serialization } from "./serial/model.js";
 import { SynchronizedState } from "./sync.js";
 

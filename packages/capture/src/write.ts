@@ -1,4 +1,5 @@
 // Writing captures, for tests (ours and users'): classic pcap and pcapng.
+import { concatBytes } from "@brokerkit/data-model";
 
 export interface PacketToWrite {
   readonly timestampNs: bigint;
@@ -83,13 +84,7 @@ export function writePcapng(
     epb.set(p.data, 20);
     block(6, epb);
   }
-  const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of blocks) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
+  return concatBytes(blocks);
 }
 
 /** Timestamp units per second of an if_tsresol byte. */

@@ -1,5 +1,5 @@
 import type { TcpChunk, TcpConnection, TcpFlow } from "@brokerkit/capture";
-import { binaryToUtf8, type Data, toJsonBinary, toText } from "@brokerkit/data-model";
+import { binaryToUtf8, concatBytes, type Data, toJsonBinary, toText } from "@brokerkit/data-model";
 import {
   asZeekMessage,
   Broker1ConnectionDecoder,
@@ -320,19 +320,10 @@ export class ConnectionDecoder {
   }
 
   private detect(final: boolean): void {
-    const join = (parts: Uint8Array[]) => {
-      const b = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        b.set(p, at);
-        at += p.length;
-      }
-      return b;
-    };
     const protocol = detectFromPrefix(
       {
-        orig: join(this.prefix.orig),
-        resp: join(this.prefix.resp),
+        orig: concatBytes(this.prefix.orig),
+        resp: concatBytes(this.prefix.resp),
         midStream: this.midStream,
         respPort: this.flow.resp.port,
       },

@@ -24,6 +24,19 @@ export function bytesToBinary(bytes: Uint8Array, start = 0, end = bytes.length):
   return out;
 }
 
+/** The bytes of several arrays, one after another. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** A binary string back to bytes. Chars above 0xFF are a programming error. */
 export function binaryToBytes(binary: string): Uint8Array {
   const out = new Uint8Array(binary.length);

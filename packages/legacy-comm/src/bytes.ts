@@ -1,3 +1,5 @@
+import { concatBytes } from "@brokerkit/data-model";
+
 /** Names on this protocol are raw bytes; a binary string (one char per byte) keeps them exactly. */
 export function latin1(b: Uint8Array): string {
   let s = "";
@@ -11,14 +13,7 @@ export function fromLatin1(s: string): Uint8Array {
   return out;
 }
 
+/** Several byte arrays joined. */
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -1,5 +1,6 @@
 import {
   boolean,
+  concatBytes,
   count,
   DATA_TYPES,
   type Data,
@@ -140,13 +141,7 @@ export function decodeLoggedCommand(bytes: Uint8Array): LoggedCommand {
 /** A whole log file's bytes: the header and one framed record per command. */
 export function writeCommandLog(commands: Iterable<LoggedCommand>): Uint8Array {
   const parts = [recordLogHeader(), ...[...commands].map((c) => frameRecord(encodeLoggedCommand(c)))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Every intact command of a log file, and where and why reading stopped if it did. */

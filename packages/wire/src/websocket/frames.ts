@@ -1,3 +1,4 @@
+import { concatBytes } from "@brokerkit/data-model";
 import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { Reader } from "../reader.js";
@@ -293,7 +294,7 @@ function message(
   inflater: RawInflater | undefined,
 ): WebSocketMessage {
   const first = frames[0]!;
-  const raw = frames.length === 1 ? first.payload : concat(frames.map((f) => f.payload));
+  const raw = frames.length === 1 ? first.payload : concatBytes(frames.map((f) => f.payload));
   const compressed = (first.rsv & 4) !== 0;
   const inflated = compressed && inflater !== undefined;
   const payload = inflated ? inflater.inflateMessage(raw) : raw;
@@ -315,16 +316,6 @@ function message(
     offset,
     frames,
   };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function findBlankLine(b: Uint8Array): number {

@@ -13,8 +13,9 @@ export class Writer {
     if (this.pos + n > this.buf.length) this.grow(n);
   }
 
+  // Geometric growth, so a value of n bytes costs O(n) copying in all.
   private grow(n: number): void {
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < this.pos + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
@@ -66,18 +67,84 @@ export class Writer {
   /** Append a binary string (one char per byte). */
   binary(s: string): void {
     this.ensure(s.length);
-    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
+    this.put(s, s.length);
+  }
+
+  private put(s: string, n: number): void {
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+    this.pos = p;
   }
 
   /** Broker's varbyte; sizes must be below 2^32 (Broker would silently truncate). */
   varbyte(v: number): void {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`varbyte: ${v} out of range`);
     this.ensure(5);
+    this.putVarbyte(v);
+  }
+
+  private putVarbyte(v: number): void {
+    if (!(v >= 0 && v <= 0xffffffff && Number.isInteger(v)))
+      throw new RangeError(`varbyte: ${v} out of range`);
+    const buf = this.buf;
+    let p = this.pos;
     while (v > 0x7f) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      buf[p++] = (v & 0x7f) | 0x80;
       v = Math.floor(v / 128);
     }
-    this.buf[this.pos++] = v;
+    buf[p++] = v;
+    this.pos = p;
+  }
+
+  // Tag-and-body writers for the data encoder: one bounds check per value.
+
+  /** A tag byte, a varbyte length and a binary string. */
+  taggedBinary(tag: number, s: string): void {
+    const n = s.length;
+    this.ensure(6 + n);
+    this.buf[this.pos++] = tag;
+    this.putVarbyte(n);
+    this.put(s, n);
+  }
+
+  /** A tag byte and the first n chars of a binary string (fixed-size bodies). */
+  taggedFixedBinary(tag: number, s: string, n: number): void {
+    this.ensure(1 + n);
+    this.buf[this.pos++] = tag;
+    this.put(s, n);
+  }
+
+  taggedU64(tag: number, v: bigint): void {
+    this.ensure(9);
+    this.buf[this.pos] = tag;
+    this.view.setBigUint64(this.pos + 1, v);
+    this.pos += 9;
+  }
+
+  taggedI64(tag: number, v: bigint): void {
+    this.ensure(9);
+    this.buf[this.pos] = tag;
+    this.view.setBigInt64(this.pos + 1, v);
+    this.pos += 9;
+  }
+
+  taggedF64(tag: number, v: number): void {
+    this.ensure(9);
+    this.buf[this.pos] = tag;
+    this.view.setFloat64(this.pos + 1, v);
+    this.pos += 9;
+  }
+
+  /** A tag byte, a 16-bit number and a byte (Broker's port layout). */
+  port(tag: number, number: number, protocol: number): void {
+    this.ensure(4);
+    const buf = this.buf;
+    const p = this.pos;
+    buf[p] = tag;
+    buf[p + 1] = number >>> 8;
+    buf[p + 2] = number;
+    buf[p + 3] = protocol;
+    this.pos = p + 4;
   }
 
   /** Start over, keeping the buffer (so a long-lived writer stops allocating). */

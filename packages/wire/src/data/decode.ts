@@ -1,4 +1,5 @@
 import {
+  type AddressData,
   compare,
   type Data,
   DuplicateElementError,
@@ -10,8 +11,8 @@ import {
 import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { Reader } from "../reader.js";
-import { readBinary } from "./binary.js";
 import type { BinaryFormat } from "./format.js";
+import { addressAt, countAt, enumAt, integerAt, portOf, stringAt } from "./leaves.js";
 import { unpackReal } from "./real.js";
 
 // Broker's value decoder (format::bin::v1 and CAF 0.17's data inspector):
@@ -36,14 +37,23 @@ function truncated(r: Reader, pos: number, n: number, what: string): DecodeError
 }
 
 function length(r: Reader, what: string, max: number, minBytesEach: number): number {
-  const at = r.offset();
-  const n = r.varbyte("a length");
-  if (n > max) throw new DecodeError("limit", at, `a ${what} length of at most ${max}`, `got ${n}`);
-  // Every element needs at least minBytesEach bytes: fewer left means the input is cut short.
-  if (n * minBytesEach > r.end - r.pos) {
-    throw new DecodeError("truncated", r.offset(r.end), `${n} ${what} elements`, `${r.remaining} bytes left`);
+  const p = r.pos;
+  // One-byte varbytes (below 128) are the usual case and need no limit check beyond 127.
+  if (p < r.end && r.bytes[p]! < 0x80 && max >= 0x7f) {
+    const n = r.bytes[p]!;
+    r.pos = p + 1;
+    if (n * minBytesEach > r.end - p - 1) throw cutShort(r, n, what);
+    return n;
   }
+  const n = r.varbyte("a length");
+  if (n > max) throw new DecodeError("limit", r.offset(p), `a ${what} length of at most ${max}`, `got ${n}`);
+  // Every element needs at least minBytesEach bytes: fewer left means the input is cut short.
+  if (n * minBytesEach > r.end - r.pos) throw cutShort(r, n, what);
   return n;
+}
+
+function cutShort(r: Reader, n: number, what: string): DecodeError {
+  return new DecodeError("truncated", r.offset(r.end), `${n} ${what} elements`, `${r.remaining} bytes left`);
 }
 
 function value(r: Reader, s: State, depth: number): Data {
@@ -65,17 +75,23 @@ function value(r: Reader, s: State, depth: number): Data {
     case 2:
       if (r.end - pos < 8) throw truncated(r, pos, 8, "a count");
       r.pos = pos + 8;
-      return Object.freeze({ type: "count", value: r.view.getBigUint64(pos) });
+      return countAt(r.view, pos);
     case 3:
       if (r.end - pos < 8) throw truncated(r, pos, 8, "an integer");
       r.pos = pos + 8;
-      return Object.freeze({ type: "integer", value: r.view.getBigInt64(pos) });
+      return integerAt(r.view, pos);
     case 4:
       return Object.freeze({ type: "real", value: readReal(r, s.format) });
-    case 5:
-      return Object.freeze({ type: "string", binary: readString(r, s) });
-    case 11:
-      return Object.freeze({ type: "enum_value", name: readString(r, s) });
+    case 5: {
+      const n = length(r, "string", s.limits.maxStringBytes, 1);
+      r.pos += n;
+      return stringAt(r.bytes, r.pos - n, n);
+    }
+    case 11: {
+      const n = length(r, "string", s.limits.maxStringBytes, 1);
+      r.pos += n;
+      return enumAt(r.bytes, r.pos - n, n);
+    }
     case 6:
       return address(r);
     case 7: {
@@ -92,7 +108,7 @@ function value(r: Reader, s: State, depth: number): Data {
       if (protocol === undefined)
         throw new DecodeError("invalid", r.offset(pos + 2), "a port protocol 0-3", `got ${code}`);
       r.pos = pos + 3;
-      return Object.freeze({ type: "port", number, protocol });
+      return portOf(number, code);
     }
     case 9:
       if (r.end - pos < 8) throw truncated(r, pos, 8, "a timestamp");
@@ -124,13 +140,6 @@ function tooDeep(r: Reader, at: number, s: State): DecodeError {
   return new DecodeError("limit", r.offset(at), `nesting of at most ${s.limits.maxDepth}`);
 }
 
-function readString(r: Reader, s: State): string {
-  const n = length(r, "string", s.limits.maxStringBytes, 1);
-  const start = r.pos;
-  r.pos = start + n;
-  return readBinary(r.bytes, start, n);
-}
-
 // Broker sends sets and tables in order, so the common case is one pass of
 // adjacent comparisons; anything else (unsorted, or equal elements) goes
 // through the data-model's canonical constructors, as before.
@@ -140,7 +149,7 @@ function readSet(r: Reader, s: State, depth: number): Data {
   const elements = new Array<Data>(n);
   for (let i = 0; i < n; i++) elements[i] = value(r, s, depth + 1);
   let i = 1;
-  while (i < n && compare(elements[i - 1]!, elements[i]!) < 0) i++;
+  while (i < n && less(elements[i - 1]!, elements[i]!)) i++;
   if (i >= n) return Object.freeze({ type: "set", elements: Object.freeze(elements) });
   return canonical(
     () => set(elements, { duplicates: duplicatesPolicy(s.format) }),
@@ -161,7 +170,7 @@ function readTable(r: Reader, s: State, depth: number): Data {
     entries[i] = Object.freeze([k, value(r, s, depth + 1)] as const);
   }
   let i = 1;
-  while (i < n && compare(entries[i - 1]![0], entries[i]![0]) < 0) i++;
+  while (i < n && less(entries[i - 1]![0], entries[i]![0])) i++;
   if (i >= n) return Object.freeze({ type: "table", entries: Object.freeze(entries) });
   return canonical(
     () => table(entries, { duplicates: duplicatesPolicy(s.format) }),
@@ -171,6 +180,22 @@ function readTable(r: Reader, s: State, depth: number): Data {
     2,
     "table keys",
   );
+}
+
+// compare(a, b) < 0, short-cut for the element types sets and tables mostly hold.
+function less(a: Data, b: Data): boolean {
+  if (a.type === b.type) {
+    switch (a.type) {
+      case "string":
+        return a.binary < (b as typeof a).binary;
+      case "count":
+      case "integer":
+        return a.value < (b as typeof a).value;
+      case "enum_value":
+        return a.name < (b as typeof a).name;
+    }
+  }
+  return compare(a, b) < 0;
 }
 
 // Current Broker's own decoder rejects equal elements; Broker 1.x let CAF fill
@@ -210,33 +235,11 @@ function elementOffset(r: Reader, s: State, bodyStart: number, index: number, va
   return again.offset();
 }
 
-const fcc = String.fromCharCode;
-
-function address(r: Reader): Data & { type: "address" } {
+function address(r: Reader): AddressData {
   const p = r.pos;
   if (r.end - p < 16) throw truncated(r, p, 16, "a 16-byte address");
   r.pos = p + 16;
-  const b = r.bytes;
-  // A flat 16-char string (not a cons of a shared prefix): addresses get compared and hashed.
-  const binary = fcc(
-    b[p]!,
-    b[p + 1]!,
-    b[p + 2]!,
-    b[p + 3]!,
-    b[p + 4]!,
-    b[p + 5]!,
-    b[p + 6]!,
-    b[p + 7]!,
-    b[p + 8]!,
-    b[p + 9]!,
-    b[p + 10]!,
-    b[p + 11]!,
-    b[p + 12]!,
-    b[p + 13]!,
-    b[p + 14]!,
-    b[p + 15]!,
-  );
-  return Object.freeze({ type: "address", binary });
+  return addressAt(r.bytes, p);
 }
 
 function readReal(r: Reader, format: BinaryFormat): number {

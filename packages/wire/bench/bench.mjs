@@ -23,7 +23,7 @@ import {
   timestamp,
   vector,
 } from "@brokerkit/data-model";
-import { pack, unpack } from "msgpackr";
+import { isNativeAccelerationEnabled, pack, unpack } from "msgpackr";
 import { decodeData, encodeData } from "../dist/index.js";
 
 const ROUNDS = Number(process.argv[2] ?? 15);
@@ -199,7 +199,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const fmt = (ms, bytes, n) =>
   `${ms.toFixed(1).padStart(7)} ms ${((bytes / 1e3 / ms) | 0).toString().padStart(5)} MB/s ${((n / ms) * 1000).toFixed(0).padStart(8)} msgs/s`;
 
-console.log(`${ROUNDS} rounds, median pass (min–max); node ${process.version}`);
+console.log(
+  `${ROUNDS} rounds, median pass (min–max); node ${process.version}; msgpackr native string extraction ${
+    isNativeAccelerationEnabled ? "on" : "off (MSGPACKR_NATIVE_ACCELERATION_DISABLED)"
+  }`,
+);
 for (const c of [all, ...corpus]) {
   const n = c.values.length;
   console.log(

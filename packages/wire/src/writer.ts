@@ -1,3 +1,22 @@
+// Node's Buffer has a native latin-1 writer, which is exactly "one char per
+// byte"; found by feature detection (this package imports nothing from Node).
+type Latin1Write = (this: Uint8Array, s: string, offset: number, length: number) => number;
+const latin1Write = usable(
+  (globalThis as { Buffer?: { prototype?: { latin1Write?: Latin1Write } } }).Buffer?.prototype?.latin1Write,
+);
+
+// Used only if it does exactly what we need on a plain Uint8Array here and now.
+function usable(f: Latin1Write | undefined): Latin1Write | undefined {
+  try {
+    const probe = new Uint8Array(4);
+    return f?.call(probe, "\xff\x00a", 1, 3) === 3 && probe.join() === "0,255,0,97" ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
+// Below this many chars a loop beats the native call.
+const NATIVE_FROM = 20;
+
 /** A growable big-endian byte buffer for encoders. */
 export class Writer {
   private buf: Uint8Array;
@@ -71,6 +90,11 @@ export class Writer {
   }
 
   private put(s: string, n: number): void {
+    if (n >= NATIVE_FROM && latin1Write !== undefined) {
+      latin1Write.call(this.buf, s, this.pos, n);
+      this.pos += n;
+      return;
+    }
     const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);

@@ -11,9 +11,18 @@ const fcc = String.fromCharCode;
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
-const latin1Slice: Latin1Slice | undefined = (
-  globalThis as { Buffer?: { prototype?: { latin1Slice?: Latin1Slice } } }
-).Buffer?.prototype?.latin1Slice;
+const latin1Slice = usable(
+  (globalThis as { Buffer?: { prototype?: { latin1Slice?: Latin1Slice } } }).Buffer?.prototype?.latin1Slice,
+);
+
+// Used only if it does exactly what we need on a plain Uint8Array here and now.
+function usable(f: Latin1Slice | undefined): Latin1Slice | undefined {
+  try {
+    return f?.call(Uint8Array.from([0x41, 0xff, 0x00, 0x80, 0x42]), 1, 4) === "\xff\x00\x80" ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The n bytes at `start` as a binary string. */
 export function readBinary(b: Uint8Array, start: number, n: number): string {

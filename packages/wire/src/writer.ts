@@ -127,8 +127,17 @@ export class Writer {
     const n = s.length;
     this.ensure(6 + n);
     this.buf[this.pos++] = tag;
-    this.putVarbyte(n);
+    if (n < 0x80) this.buf[this.pos++] = n;
+    else this.putVarbyte(n);
     this.put(s, n);
+  }
+
+  /** A tag byte and a varbyte length (a container header). */
+  taggedLength(tag: number, n: number): void {
+    this.ensure(6);
+    this.buf[this.pos++] = tag;
+    if (n < 0x80) this.buf[this.pos++] = n;
+    else this.putVarbyte(n);
   }
 
   /** A tag byte and the first n chars of a binary string (fixed-size bodies). */

@@ -49,8 +49,7 @@ export function writeData(w: Writer, v: Data, format: BinaryFormat): void {
       return;
     case "table": {
       const entries = v.entries;
-      w.u8(13);
-      w.varbyte(entries.length);
+      w.taggedLength(13, entries.length);
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i]!;
         writeData(w, e[0], format);
@@ -76,8 +75,7 @@ export function writeData(w: Writer, v: Data, format: BinaryFormat): void {
 }
 
 function writeElements(w: Writer, tag: number, elements: readonly Data[], format: BinaryFormat): void {
-  w.u8(tag);
-  w.varbyte(elements.length);
+  w.taggedLength(tag, elements.length);
   for (let i = 0; i < elements.length; i++) writeData(w, elements[i]!, format);
 }
 

@@ -20,7 +20,9 @@ import { unpackReal } from "./real.js";
 // protocols above 3, and (v1) equal elements in sets or keys in tables, and it
 // accepts any boolean byte, unsorted containers and unmasked subnets. Unlike
 // Broker it bounds depth, lengths and counts. Values are built directly as
-// frozen objects of the data-model's shapes.
+// frozen objects of the data-model's shapes (equal small leaves shared, see
+// leaves.ts); sets and tables that arrive in order, as Broker sends them, are
+// taken as they are, others go through the data-model's canonical constructors.
 //
 // This is the hot path of every decoder in the package, so it reads the
 // reader's fields directly, checks bounds once per value, and keeps error
@@ -38,7 +40,7 @@ function truncated(r: Reader, pos: number, n: number, what: string): DecodeError
 
 function length(r: Reader, what: string, max: number, minBytesEach: number): number {
   const p = r.pos;
-  // One-byte varbytes (below 128) are the usual case and need no limit check beyond 127.
+  // A one-byte varbyte (below 128) is the usual case, and within any limit of at least 127.
   if (p < r.end && r.bytes[p]! < 0x80 && max >= 0x7f) {
     const n = r.bytes[p]!;
     r.pos = p + 1;

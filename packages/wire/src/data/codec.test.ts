@@ -206,6 +206,13 @@ describe("hostile and partial input", () => {
       kind: "invalid",
       offset: 11,
     });
+    // An equal key in a table: reported at the entry that repeats it; Broker 1.x keeps the first.
+    expect(decodeError(bytes("0D02 00 0101 00 0100"))).toMatchObject({ kind: "invalid", offset: 5 });
+    expect(toText(decodeData(bytes("0D02 00 0101 00 0100"), { format: "broker-1" }))).toBe("{nil -> T}");
+    // Out of order but distinct: sorted, as Broker's std::map would hold them.
+    expect(toText(decodeData(bytes("0D02 03 0000000000000001 00 03 0000000000000000 00")))).toBe(
+      "{0 -> nil, 1 -> nil}",
+    );
     // 0.0 and -0.0 are the same set element for Broker.
     expect(decodeError(bytes("0C02 04 0000000000000000 04 8000000000000000"))?.kind).toBe("invalid");
     expect(decodeError(bytes("0F"))).toMatchObject({ kind: "invalid", offset: 0 });

@@ -1,5 +1,3 @@
-import { concatBytes } from "@brokerkit/data-model";
-
 /** Names on this protocol are raw bytes; a binary string (one char per byte) keeps them exactly. */
 export function latin1(b: Uint8Array): string {
   let s = "";
@@ -11,9 +9,4 @@ export function fromLatin1(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
   return out;
-}
-
-/** Several byte arrays joined. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  return concatBytes(parts);
 }

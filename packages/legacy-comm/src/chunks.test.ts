@@ -1,7 +1,7 @@
+import { concatBytes } from "@brokerkit/data-model";
 import { DecodeError } from "@brokerkit/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { concat } from "./bytes.js";
 import { ChunkDecoder, encodeChunk, FLAG_PARTIAL } from "./chunks.js";
 
 /** Cuts bytes into pieces at the given (sorted, deduplicated) offsets. */
@@ -24,7 +24,7 @@ describe("chunk framing", () => {
         fc.integer({ min: 1, max: 20 }),
         fc.array(fc.nat(), { maxLength: 12 }),
         (payloads, maxPart, cuts) => {
-          const stream = concat(...payloads.map((p) => encodeChunk(p, maxPart)));
+          const stream = concatBytes(payloads.map((p) => encodeChunk(p, maxPart)));
           const d = new ChunkDecoder();
           const got = cutAt(stream, cuts).flatMap((piece) => d.push(piece));
           expect(got.map((c) => [...c.payload])).toEqual(payloads.map((p) => [...p]));
@@ -75,5 +75,19 @@ describe("chunk framing", () => {
       { numRuns: 10000 },
     );
     expect(FLAG_PARTIAL).toBe(0x80000000);
+  });
+});
+
+describe("chunk framing under byte-by-byte feeding", () => {
+  it("joins a large chunk fed one byte at a time", () => {
+    const payload = new Uint8Array(300_000).map((_, i) => i & 0xff);
+    const stream = encodeChunk(payload);
+    const d = new ChunkDecoder();
+    let got: Uint8Array | undefined;
+    for (let i = 0; i < stream.length; i++) {
+      const out = d.push(stream.subarray(i, i + 1));
+      if (out.length) got = out[0]!.payload;
+    }
+    expect(got).toEqual(payload);
   });
 });

@@ -1,5 +1,5 @@
+import { concatBytes } from "@brokerkit/data-model";
 import { DecodeError } from "@brokerkit/wire";
-import { concat } from "./bytes.js";
 
 /** Bit 31 of a chunk's length word: more parts of this logical chunk follow. */
 export const FLAG_PARTIAL = 0x80000000;
@@ -64,7 +64,8 @@ export class ChunkDecoder {
       this.waitingBytes += bytes.length;
       return out;
     }
-    let buf = this.buf.length || this.waiting.length ? concat(this.buf, ...this.waiting, bytes) : bytes;
+    let buf =
+      this.buf.length || this.waiting.length ? concatBytes([this.buf, ...this.waiting, bytes]) : bytes;
     this.waiting = [];
     this.waitingBytes = 0;
     let pos = 0;
@@ -85,7 +86,7 @@ export class ChunkDecoder {
       this.partsBytes += len;
       pos += 4 + len;
       if (!(word & FLAG_PARTIAL)) {
-        const payload = this.parts.length === 1 ? this.parts[0]! : concat(...this.parts);
+        const payload = this.parts.length === 1 ? this.parts[0]! : concatBytes(this.parts);
         out.push({ payload, offset: this.partsStart, end: this.bufOffset + pos, parts: this.parts.length });
         this.parts = [];
         this.partsBytes = 0;

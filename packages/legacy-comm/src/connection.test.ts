@@ -1,7 +1,7 @@
+import { concatBytes } from "@brokerkit/data-model";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { broVal } from "../test/arbitrary.js";
-import { concat } from "./bytes.js";
 import { cutAt } from "./chunks.test.js";
 import { type Direction, LegacyConnectionDecoder, type LegacyRecord } from "./connection.js";
 import { Caps, type LegacyMessage } from "./messages.js";
@@ -52,7 +52,7 @@ function wireOf(script: { dir: Direction; message: LegacyMessage }[]): Record<Di
   const senders = { orig: new LegacySender({ caching: true }), resp: new LegacySender({ caching: true }) };
   const parts: Record<Direction, Uint8Array[]> = { orig: [], resp: [] };
   for (const { dir, message } of script) parts[dir].push(senders[dir].encode(message));
-  return { orig: concat(...parts.orig), resp: concat(...parts.resp) };
+  return { orig: concatBytes(parts.orig), resp: concatBytes(parts.resp) };
 }
 
 describe("a connection", () => {
@@ -79,7 +79,7 @@ describe("a connection", () => {
             );
           for (const r of got) {
             expect(r.message.type).not.toBe("unknown");
-            expect(concat(...reencoded[r.dir].chunks(r.message))).toEqual(concat(...r.chunks));
+            expect(concatBytes(reencoded[r.dir].chunks(r.message))).toEqual(concatBytes(r.chunks));
           }
           expect(d.pending("orig") + d.pending("resp")).toBe(0);
         },
@@ -90,9 +90,12 @@ describe("a connection", () => {
 
   it("reports an undecodable message and goes on with the next", () => {
     const sender = new LegacySender();
-    const bad = concat(Uint8Array.of(0, 0, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0), Uint8Array.of(0, 0, 0, 2, 0x65, 0));
+    const bad = concatBytes([
+      Uint8Array.of(0, 0, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0),
+      Uint8Array.of(0, 0, 0, 2, 0x65, 0),
+    ]);
     const good = sender.encode({ type: "request-logs" });
-    const got = new LegacyConnectionDecoder().push("orig", concat(bad, good));
+    const got = new LegacyConnectionDecoder().push("orig", concatBytes([bad, good]));
     expect(got.map((r) => r.message.type)).toEqual(["unknown", "request-logs"]);
     const first = got[0]!.message;
     expect(first.type === "unknown" && first.error?.kind).toBe("truncated");
@@ -171,5 +174,19 @@ describe("resynchronising after lost bytes", () => {
     expect(got).toHaveLength(1);
     const m = got[0]!.message;
     expect(m.type === "unknown" && m.error?.message).toMatch(/zlib stream cannot be resumed/);
+  });
+});
+
+describe("resynchronising on hostile bytes", () => {
+  it("judges a pending candidate again only once it can be complete (linear for byte-by-byte feeds)", () => {
+    // A header chunk announcing a 1 MiB argument chunk that never comes, then bytes one at a time.
+    const d = new LegacyConnectionDecoder();
+    d.resync("resp");
+    d.push("resp", Uint8Array.of(0, 0, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0));
+    for (let i = 0; i < 200_000; i++) d.push("resp", Uint8Array.of(0x41));
+    expect(d.pending("resp")).toBe(16 + 200_000);
+    const real = new LegacySender().encode({ type: "request-logs" });
+    expect(d.finish("resp").length).toBe(0);
+    expect(real.length).toBe(12);
   });
 });

@@ -1,5 +1,5 @@
+import { concatBytes } from "@brokerkit/data-model";
 import { DecodeError, type DecodeLimits, resolveLimits } from "@brokerkit/wire";
-import { concat } from "./bytes.js";
 import { type Chunk, ChunkDecoder } from "./chunks.js";
 import { ChunkInflater } from "./compression.js";
 import type { LogLayout } from "./log.js";
@@ -55,8 +55,11 @@ class DirectionState {
   broken = false;
   /** Why a resync gave up on this direction, reported with its next bytes. */
   lost: DecodeError | undefined;
-  /** Bytes of a resynchronising direction not yet judged, and the stream offset of the first. */
-  scan: { bytes: Uint8Array; offset: number } | undefined;
+  /**
+   * A resynchronising direction's bytes not yet judged, the stream offset of
+   * the first, and how many must be there before judging again.
+   */
+  scan: { parts: Uint8Array[]; length: number; offset: number; need: number } | undefined;
 
   constructor(maxChunkBytes: number) {
     this.chunks = new ChunkDecoder(maxChunkBytes);
@@ -128,7 +131,7 @@ export class LegacyConnectionDecoder {
       );
       return;
     }
-    s.scan = { bytes: new Uint8Array(0), offset: s.chunks.offset + s.chunks.pending };
+    s.scan = { parts: [], length: 0, offset: s.chunks.offset + s.chunks.pending, need: 0 };
   }
 
   /**
@@ -136,9 +139,9 @@ export class LegacyConnectionDecoder {
    * message decodes: a header chunk of a peer message type whose arguments
    * decode with nothing left over (against a copy of the object cache), or an
    * argument-less header followed by another header. Returns where it starts,
-   * "more" when a candidate needs more bytes to judge, or undefined.
+   * how many bytes a candidate needs before it can be judged, or undefined.
    */
-  private trustedStart(dir: Direction, b: Uint8Array, final: boolean): number | "more" | undefined {
+  private trustedStart(dir: Direction, b: Uint8Array, final: boolean): number | { more: number } | undefined {
     const s = this.dirs[dir];
     // A candidate still missing bytes may be the real message that later candidates sit inside of.
     let waitUntil = -1;
@@ -162,7 +165,7 @@ export class LegacyConnectionDecoder {
         waitUntil = Math.max(waitUntil, end);
         continue;
       }
-      if (at < waitUntil && !final) return "more";
+      if (at < waitUntil && !final) return { more: waitUntil };
       if (!hasArgs(code)) return at;
       const args = b.subarray(at + 16, end);
       try {
@@ -173,14 +176,19 @@ export class LegacyConnectionDecoder {
         if (!(e instanceof DecodeError)) throw e;
       }
     }
-    return waitUntil >= 0 && !final ? "more" : undefined;
+    return waitUntil >= 0 && !final ? { more: waitUntil } : undefined;
   }
 
   /** Feeds a resynchronising direction; returns the bytes to decode once a trusted start is found. */
   private scanFor(dir: Direction, bytes: Uint8Array, final = false): Uint8Array | undefined {
     const s = this.dirs[dir];
     const scan = s.scan!;
-    let b = concat(scan.bytes, bytes);
+    // Judge again only once the candidate that asked for more can be complete:
+    // feeding a byte at a time must not rescan the buffer every time.
+    scan.parts.push(bytes);
+    scan.length += bytes.length;
+    if (!final && scan.length < scan.need) return undefined;
+    let b = concatBytes(scan.parts);
     let offset = scan.offset;
     const found = this.trustedStart(dir, b, final);
     if (typeof found === "number") {
@@ -189,12 +197,14 @@ export class LegacyConnectionDecoder {
       return b.subarray(found);
     }
     // Keep what could still start a message; bounded, so a silent garbage stream cannot grow it.
-    const keep = found === "more" ? Math.min(b.length, 2 * RESYNC_MAX_ARGS) : HEADER_CHUNK.window - 1;
+    const keep = found ? Math.min(b.length, 2 * RESYNC_MAX_ARGS) : HEADER_CHUNK.window - 1;
+    let need = found ? found.more : 0;
     if (b.length > keep) {
       offset += b.length - keep;
+      need = Math.max(0, need - (b.length - keep));
       b = b.slice(b.length - keep);
     }
-    s.scan = { bytes: b, offset };
+    s.scan = { parts: [b], length: b.length, offset, need };
     return undefined;
   }
 
@@ -213,9 +223,7 @@ export class LegacyConnectionDecoder {
   pending(dir: Direction): number {
     const s = this.dirs[dir];
     return (
-      s.chunks.pending +
-      (s.header ? s.header.chunk.end - s.header.chunk.offset : 0) +
-      (s.scan?.bytes.length ?? 0)
+      s.chunks.pending + (s.header ? s.header.chunk.end - s.header.chunk.offset : 0) + (s.scan?.length ?? 0)
     );
   }
 

@@ -1,4 +1,4 @@
-import { concat } from "./bytes.js";
+import { concatBytes } from "@brokerkit/data-model";
 import { encodeChunk } from "./chunks.js";
 import { ChunkDeflater } from "./compression.js";
 import type { LogLayout } from "./log.js";
@@ -49,6 +49,6 @@ export class LegacySender {
       encodeChunk(this.deflater ? this.deflater.deflate(c) : c, this.options.maxChunkPayload),
     );
     if (m.type === "compress") this.deflater = new ChunkDeflater();
-    return concat(...parts);
+    return concatBytes(parts);
   }
 }

@@ -432,7 +432,11 @@ export function decodeLegacyConnection(
 ): LegacyRecord[] {
   const decoder = new LegacyConnectionDecoder(options);
   const out: LegacyRecord[] = [];
-  for (const p of pieces) out.push(...decoder.push(p.dir, p.data));
-  out.push(...decoder.finish("orig"), ...decoder.finish("resp"));
+  const add = (records: LegacyRecord[]) => {
+    for (const r of records) out.push(r);
+  };
+  for (const p of pieces) add(decoder.push(p.dir, p.data));
+  add(decoder.finish("orig"));
+  add(decoder.finish("resp"));
   return out;
 }

@@ -1,5 +1,5 @@
+import { bytesToBinary } from "@brokerkit/data-model";
 import { DecodeError, type DecodeLimits, Reader, resolveLimits, Writer } from "@brokerkit/wire";
-import { latin1 } from "./bytes.js";
 
 /**
  * The primitives of Bro's BinarySerializationFormat, which both the object
@@ -54,7 +54,7 @@ export class FormatReader {
 
   /** A length-prefixed name, as a binary string. */
   str(what: string): string {
-    return latin1(this.bytes(what));
+    return bytesToBinary(this.bytes(what));
   }
 
   /**

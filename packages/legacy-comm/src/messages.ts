@@ -1,5 +1,5 @@
+import { binaryToBytes, bytesToBinary } from "@brokerkit/data-model";
 import { DecodeError, type DecodeLimits } from "@brokerkit/wire";
-import { fromLatin1, latin1 } from "./bytes.js";
 import {
   decodeLogCreateWriter,
   decodeLogWrite,
@@ -195,7 +195,7 @@ function cstrings(args: Uint8Array, base: number): string[] {
   let start = 0;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === 0) {
-      out.push(latin1(args.subarray(start, i)));
+      out.push(bytesToBinary(args.subarray(start, i)));
       start = i + 1;
     }
   }
@@ -221,7 +221,7 @@ export function decodeArgs(code: number, args: Uint8Array, options: ArgsOptions 
         cacheSize: u32(args, 4),
         dataFormatVersion: u32(args, 8),
         runtime: u32(args, 12),
-        className: rest.length ? latin1(classTerminated ? rest.subarray(0, -1) : rest) : undefined,
+        className: rest.length ? bytesToBinary(classTerminated ? rest.subarray(0, -1) : rest) : undefined,
         classTerminated,
       };
     }
@@ -283,7 +283,7 @@ function be32(...words: number[]): Uint8Array {
 }
 
 function joinCStrings(strings: readonly string[]): Uint8Array {
-  return fromLatin1(strings.map((s) => `${s}\0`).join(""));
+  return binaryToBytes(strings.map((s) => `${s}\0`).join(""));
 }
 
 /** The type code of a message body. */
@@ -343,7 +343,7 @@ export function encodeArgs(m: LegacyMessageBody, logLayout: LogLayout = "bro-2.5
     case "version": {
       const head = be32(m.protocolVersion, m.cacheSize, m.dataFormatVersion, m.runtime);
       if (m.className === undefined) return head;
-      const cls = fromLatin1(m.classTerminated ? `${m.className}\0` : m.className);
+      const cls = binaryToBytes(m.classTerminated ? `${m.className}\0` : m.className);
       const out = new Uint8Array(16 + cls.length);
       out.set(head);
       out.set(cls, 16);

@@ -77,7 +77,8 @@ suite("Bro's print rendering", () => {
         ]),
       ),
     ).toBe("{\n[http, 80/tcp] \n}");
-    expect(describe(stringVal('a\x00\xff"\\'))).toBe('a\\x00\\xff"\\');
+    expect(describe(stringVal(Uint8Array.of(0x61, 0, 0xff, 0x22, 0x5c)))).toBe('a\\x00\\xff"\\');
+    expect(describe(stringVal("é"))).toBe("\\xc3\\xa9");
     expect(describe(patternVal("ab+c"))).toBe("/^?(ab+c)$?/");
     expect(describeEvent("ping", [timeVal(1.5), boolVal(true), enumVal(TRANSPORT_PROTO, "udp")])).toBe(
       "ping(1.5, T, udp)",

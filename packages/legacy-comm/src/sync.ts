@@ -1,4 +1,4 @@
-import { equals } from "@brokerkit/data-model";
+import { bytesToBinary, equals } from "@brokerkit/data-model";
 import { toBrokerData } from "./broker.js";
 import { StateOp } from "./serial/codes.js";
 import { type BroVal, type RecordType, type StateAccess, type TableEntry, typeOf } from "./serial/model.js";
@@ -182,7 +182,7 @@ function assignAt(
   if (v.kind === "record") {
     if (index.kind !== "string") throw new StateAccessError("a record field is named by a string");
     const type = typeOf(v.type);
-    const name = String.fromCharCode(...index.bytes);
+    const name = bytesToBinary(index.bytes);
     const at =
       type?.class === "record" ? ((type as RecordType).fields?.findIndex((f) => f.name === name) ?? -1) : -1;
     if (at < 0) throw new StateAccessError(`the record has no field ${name}`);

@@ -1,4 +1,4 @@
-import { fromLatin1 } from "./bytes.js";
+import { binaryToBytes, utf8ToBinary } from "@brokerkit/data-model";
 import { InternalTag, TypeTag } from "./serial/codes.js";
 import type {
   AnyType,
@@ -180,11 +180,12 @@ export const timeVal = (seconds: number): BroVal =>
 /** An IntervalVal (prints in units); Bro's arithmetic results are plain Vals of the same type. */
 export const intervalVal = (seconds: number): BroVal =>
   freeze({ kind: "double", type: baseType(TypeTag.interval), value: seconds, stype: 0x8802 });
+/** A string value: text is stored as UTF-8, bytes as they are. */
 export const stringVal = (s: string | Uint8Array): BroVal =>
   freeze({
     kind: "string",
     type: baseType(TypeTag.string),
-    bytes: typeof s === "string" ? fromLatin1(s) : s,
+    bytes: typeof s === "string" ? binaryToBytes(utf8ToBinary(s)) : s,
   });
 
 const PROTO_MASK = { unknown: 0n, tcp: 0x10000n, udp: 0x20000n, icmp: 0x30000n } as const;

@@ -92,6 +92,8 @@ export function toBrokerData(v: BroVal): Data {
     }
     case "file":
       return stringFromBinary(v.file.name);
+    case "func":
+      return stringFromBinary(v.func.name);
   }
 }
 

@@ -47,6 +47,8 @@ export function describe(v: BroVal): string {
     }
     case "file":
       return v.file.name;
+    case "func":
+      return v.func.name;
   }
 }
 

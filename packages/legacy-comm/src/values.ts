@@ -5,6 +5,8 @@ import type {
   Attributes,
   BroVal,
   EnumType,
+  FileType,
+  FuncType,
   ListVal,
   PlainType,
   RecordType,
@@ -252,5 +254,48 @@ export function tableVal(
     expireTime: undefined,
     expireFunc: undefined,
     entries: freeze(rows),
+  });
+}
+
+/** A function type; `args` become its parameter record, as Bro declares them. */
+export function funcType(args: readonly FieldSpec[], yieldType?: AnyType, flavor = 0): FuncType {
+  const params = recordType("", args);
+  return freeze({
+    kind: "type",
+    class: "func",
+    tag: TypeTag.func,
+    internal: InternalTag.other,
+    networkOrder: false,
+    baseType: false,
+    name: "",
+    yield: yieldType,
+    args: params,
+    argTypes: typeList(args.map((a) => a.type)),
+    flavor,
+  });
+}
+
+/** A built-in function as a value: the receiver resolves it by name. */
+export function builtinFuncVal(name: string, type: FuncType): BroVal {
+  return freeze({ kind: "func", type, func: freeze({ kind: "bro-func", funcKind: 1, type, name }) });
+}
+
+/** A file as a value: its name (the receiver opens or appends to it locally) and content type. */
+export function fileVal(name: string, buffered = true): BroVal {
+  const content = baseType(TypeTag.string);
+  const type: FileType = freeze({
+    kind: "type",
+    class: "file",
+    tag: TypeTag.file,
+    internal: InternalTag.other,
+    networkOrder: false,
+    baseType: false,
+    name: "",
+    yield: content,
+  });
+  return freeze({
+    kind: "file",
+    type,
+    file: freeze({ kind: "bro-file", name, buffered, access: undefined, type: content, attrs: undefined }),
   });
 }

@@ -6,10 +6,13 @@ import {
   type BroVal,
   baseType,
   boolVal,
+  builtinFuncVal,
   countVal,
   doubleVal,
   enumType,
   enumVal,
+  fileVal,
+  funcType,
   intervalVal,
   intVal,
   patternVal,
@@ -33,6 +36,8 @@ const COLOR = enumType("T::Color", [
   ["T::BLUE", 5n],
 ]);
 
+const FUNC = funcType([{ name: "s", type: baseType(TypeTag.string) }], baseType(TypeTag.count));
+
 const bytes = fc.uint8Array({ maxLength: 24 });
 const v4 = fc.uint8Array({ minLength: 4, maxLength: 4 });
 const v6 = fc.uint8Array({ minLength: 16, maxLength: 16 });
@@ -55,6 +60,8 @@ export const atomicVal: fc.Arbitrary<BroVal> = fc.oneof(
   ),
   fc.constantFrom("T::RED", "T::GREEN", "T::BLUE").map((n) => enumVal(COLOR, n)),
   fc.stringMatching(/^[a-z0-9.*+]{1,8}$/).map(patternVal),
+  fc.stringMatching(/^[a-z_]{1,12}$/).map((n) => builtinFuncVal(n, FUNC)),
+  fc.stringMatching(/^[a-z_./]{1,12}$/).map((n) => fileVal(n)),
 );
 
 const INNER = recordType("T::Inner", [

@@ -61,6 +61,8 @@ export function manifestForm(v: BroVal): unknown {
       });
     case "file":
       return v.file.name;
+    case "func":
+      return v.func.name;
   }
 }
 

@@ -228,6 +228,24 @@ export interface BroFile extends SerialHeader {
   readonly attrs: Attributes | undefined;
 }
 
+/**
+ * A function value's Func object. Only functions without bodies (built-ins,
+ * whose receiver looks them up by name) decode: bodies are statement trees.
+ */
+export interface BroFunc extends SerialHeader {
+  readonly kind: "bro-func";
+  /** 0 a script function, 1 a built-in. */
+  readonly funcKind: number;
+  readonly type: AnyType;
+  readonly name: string;
+  /** Script functions (BroFunc) only. */
+  readonly frameSize?: number;
+}
+export interface FuncVal extends ValBase {
+  readonly kind: "func";
+  readonly func: BroFunc;
+}
+
 export type BroVal =
   | IntVal
   | UnsignedVal
@@ -240,7 +258,8 @@ export type BroVal =
   | RecordVal
   | VectorVal
   | TableVal
-  | FileVal;
+  | FileVal
+  | FuncVal;
 
 export interface BroID extends SerialHeader {
   readonly kind: "id";
@@ -294,5 +313,6 @@ export type SerialObject =
   | REMatcher
   | Location
   | BroFile
+  | BroFunc
   | BroID
   | StateAccess;

@@ -6,6 +6,7 @@ import type {
   Attribute,
   Attributes,
   BroFile,
+  BroFunc,
   BroID,
   BroType,
   BroVal,
@@ -46,7 +47,17 @@ export interface SerialReadOptions {
   readonly base?: number;
 }
 
-type Family = "value" | "type" | "attributes" | "expr" | "re-matcher" | "location" | "file" | "id" | "state";
+type Family =
+  | "value"
+  | "type"
+  | "attributes"
+  | "expr"
+  | "re-matcher"
+  | "location"
+  | "file"
+  | "func"
+  | "id"
+  | "state";
 
 /** How values whose type came by name are laid out, when their class alone says so. */
 const INTERNAL_OF_CLASS: ReadonlyMap<number, number> = new Map([
@@ -273,6 +284,30 @@ class SerialReader extends FormatReader {
           type,
           attrs,
         }) as BroFile;
+      }
+      case SerClass.func:
+      case SerClass.broFunc:
+      case SerClass.debugFunc:
+      case SerClass.builtinFunc: {
+        expectFamily("func");
+        const loc = this.location(stype);
+        const nAt = this.r.pos;
+        const bodies = this.i32("the body count");
+        if (bodies !== 0)
+          this.invalid("a function without bodies", `${bodies} bodies: statement trees are not decoded`, nAt);
+        const funcKind = this.r.u8("the function kind");
+        const type = this.type();
+        const name = this.str("the function name");
+        const frame = cls === SerClass.builtinFunc ? {} : { frameSize: this.i32("the frame size") };
+        return Object.freeze({
+          kind: "bro-func",
+          ...head,
+          ...loc,
+          funcKind,
+          type,
+          name,
+          ...frame,
+        }) as BroFunc;
       }
       case SerClass.id: {
         expectFamily("id");
@@ -541,10 +576,9 @@ class SerialReader extends FormatReader {
       case SerClass.val:
         if (tag === TypeTag.file)
           return Object.freeze({ kind: "file", ...base, file: this.object("file") as BroFile });
-        return this.invalid(
-          "a serializable value",
-          tag === TypeTag.func ? "function values are not decoded" : `type tag ${tag}`,
-        );
+        if (tag === TypeTag.func)
+          return Object.freeze({ kind: "func", ...base, func: this.object("func") as BroFunc });
+        return this.invalid("a serializable value", `type tag ${tag}`);
       default:
         return this.invalid(
           "a value class matching its type",
@@ -568,6 +602,8 @@ export function familyOf(obj: SerialObject): Family {
       return "location";
     case "bro-file":
       return "file";
+    case "bro-func":
+      return "func";
     case "id":
       return "id";
     case "state-access":

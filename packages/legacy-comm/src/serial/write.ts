@@ -4,6 +4,7 @@ import type {
   AnyType,
   Attributes,
   BroFile,
+  BroFunc,
   BroID,
   BroType,
   BroVal,
@@ -75,6 +76,7 @@ function classOfValue(v: BroVal): number {
     case "table":
       return SerClass.tableVal;
     case "file":
+    case "func":
       return SerClass.val;
     default:
       if (tag === TypeTag.port) return SerClass.portVal;
@@ -98,6 +100,8 @@ function classOf(obj: SerialObject): number {
       return SerClass.location;
     case "bro-file":
       return SerClass.broFile;
+    case "bro-func":
+      return obj.funcKind === 1 ? SerClass.builtinFunc : SerClass.broFunc;
     case "id":
       return SerClass.id;
     case "state-access":
@@ -207,6 +211,9 @@ class SerialWriter extends FormatWriter {
       case "location":
         this.location(obj);
         return;
+      case "bro-func":
+        this.broFunc(obj);
+        return;
       case "bro-file":
         this.broFile(obj);
         return;
@@ -245,6 +252,15 @@ class SerialWriter extends FormatWriter {
   private location(l: Location): void {
     this.str(l.filename);
     for (const n of [l.firstLine, l.lastLine, l.firstColumn, l.lastColumn]) this.i32(n);
+  }
+
+  /** Only functions without bodies: statement trees are neither decoded nor encoded. */
+  private broFunc(f: BroFunc): void {
+    this.i32(0);
+    this.w.u8(f.funcKind);
+    this.type(f.type);
+    this.str(f.name);
+    if (f.frameSize !== undefined) this.i32(f.frameSize);
   }
 
   private broFile(f: BroFile): void {
@@ -390,6 +406,9 @@ class SerialWriter extends FormatWriter {
         return;
       case "file":
         this.object(v.file);
+        return;
+      case "func":
+        this.object(v.func);
         return;
     }
   }

@@ -11,9 +11,13 @@ import {
 import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { Reader } from "../reader.js";
+import { wholeBinary } from "./binary.js";
 import type { BinaryFormat } from "./format.js";
 import { addressAt, countAt, enumAt, integerAt, portOf, stringAt } from "./leaves.js";
 import { unpackReal } from "./real.js";
+
+/** Strings longer than this are cut from the whole input (shorter ones come from the leaf cache). */
+const LONG_STRING = 32;
 
 // Broker's value decoder (format::bin::v1 and CAF 0.17's data inspector):
 // a tag byte, then the body. Like Broker it rejects unknown tags, port
@@ -32,6 +36,11 @@ interface State {
   readonly limits: DecodeLimits;
   readonly format: BinaryFormat;
   values: number;
+  /**
+   * Set when the input is exactly one message (decodeData): its bytes as one
+   * binary string, made at the first long string, that long strings are cut from.
+   */
+  whole?: string | undefined | null;
 }
 
 function truncated(r: Reader, pos: number, n: number, what: string): DecodeError {
@@ -87,6 +96,11 @@ function value(r: Reader, s: State, depth: number): Data {
     case 5: {
       const n = length(r, "string", s.limits.maxStringBytes, 1);
       r.pos += n;
+      if (n > LONG_STRING && s.whole !== undefined) {
+        if (s.whole === null) s.whole = wholeBinary(r.bytes) ?? "";
+        if (s.whole !== "")
+          return Object.freeze({ type: "string", binary: s.whole.substring(r.pos - n, r.pos) });
+      }
       return stringAt(r.bytes, r.pos - n, n);
     }
     case 11: {
@@ -276,7 +290,11 @@ export interface DecodeDataOptions {
  */
 export function decodeData(bytes: Uint8Array, options?: DecodeDataOptions): Data {
   const r = new Reader(bytes);
-  const v = readData(r, options?.format ?? "v1", resolveLimits(options?.limits));
+  const v = value(
+    r,
+    { limits: resolveLimits(options?.limits), format: options?.format ?? "v1", values: 0, whole: null },
+    0,
+  );
   if (r.remaining > 0)
     throw new DecodeError("trailing", r.offset(), "the end of the input", `${r.remaining} bytes left`);
   return v;

@@ -8,18 +8,22 @@ import { Caps, type LegacyMessage } from "./messages.js";
 import { LegacySender } from "./sender.js";
 import type { BroVal } from "./serial/model.js";
 
-const version = (runtime: number): LegacyMessage => ({
+const version = (runtime: number, dataFormatVersion = 26): LegacyMessage => ({
   type: "version",
   protocolVersion: 7,
   cacheSize: 3000,
-  dataFormatVersion: 26,
+  dataFormatVersion,
   runtime,
   className: "",
   classTerminated: true,
 });
 
 /** A Bro-to-Bro conversation: handshake, then events, optionally compressed after the handshake. */
-function conversation(events: BroVal[][], compress: boolean): { dir: Direction; message: LegacyMessage }[] {
+function conversation(
+  events: BroVal[][],
+  compress: boolean,
+  dataFormat = 26,
+): { dir: Direction; message: LegacyMessage }[] {
   const caps: LegacyMessage = {
     type: "caps",
     flags: Caps.compression | Caps.pid64 | Caps.newCacheStrategy,
@@ -27,7 +31,7 @@ function conversation(events: BroVal[][], compress: boolean): { dir: Direction; 
   };
   const out: { dir: Direction; message: LegacyMessage }[] = [];
   for (const dir of ["orig", "resp"] as const) {
-    out.push({ dir, message: version(dir === "orig" ? 1 : 2) }, { dir, message: caps });
+    out.push({ dir, message: version(dir === "orig" ? 1 : 2, dataFormat) }, { dir, message: caps });
   }
   out.push({ dir: "orig", message: { type: "request-events", events: ["T::ev"] } });
   out.push(
@@ -48,8 +52,14 @@ function conversation(events: BroVal[][], compress: boolean): { dir: Direction; 
   return out;
 }
 
-function wireOf(script: { dir: Direction; message: LegacyMessage }[]): Record<Direction, Uint8Array> {
-  const senders = { orig: new LegacySender({ caching: true }), resp: new LegacySender({ caching: true }) };
+function wireOf(
+  script: { dir: Direction; message: LegacyMessage }[],
+  dataFormat = 26,
+): Record<Direction, Uint8Array> {
+  const senders = {
+    orig: new LegacySender({ caching: true, dataFormat }),
+    resp: new LegacySender({ caching: true, dataFormat }),
+  };
   const parts: Record<Direction, Uint8Array[]> = { orig: [], resp: [] };
   for (const { dir, message } of script) parts[dir].push(senders[dir].encode(message));
   return { orig: concatBytes(parts.orig), resp: concatBytes(parts.resp) };
@@ -85,6 +95,22 @@ describe("a connection", () => {
         },
       ),
       { numRuns: 120 },
+    );
+  });
+
+  it("reads each side in the data format its VERSION announced (Bro 2.3/2.4 tables)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(broVal, { maxLength: 3 }), { minLength: 1, maxLength: 3 }), (events) => {
+        const script = conversation(events, false, 25);
+        const wire = wireOf(script, 25);
+        const d = new LegacyConnectionDecoder();
+        const got = [...d.push("orig", wire.orig), ...d.push("resp", wire.resp)];
+        expect(got.filter((r) => r.message.type === "unknown")).toEqual([]);
+        const resent = new LegacySender({ caching: true, dataFormat: 25 });
+        for (const r of got.filter((x) => x.dir === "resp"))
+          expect(concatBytes(resent.chunks(r.message))).toEqual(concatBytes(r.chunks));
+      }),
+      { numRuns: 60 },
     );
   });
 

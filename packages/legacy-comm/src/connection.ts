@@ -13,7 +13,7 @@ import {
   MsgType,
 } from "./messages.js";
 import type { BroType } from "./serial/model.js";
-import { newSerialState, readSerialization, type SerialState } from "./serial/read.js";
+import { DATA_FORMAT_VERSION, newSerialState, readSerialization, type SerialState } from "./serial/read.js";
 import { resolveBuiltinType } from "./values.js";
 
 export type Direction = "orig" | "resp";
@@ -51,6 +51,8 @@ class DirectionState {
   phaseDone = 0;
   syncRequest: number | undefined;
   runtime = 0;
+  /** The data format version the sender announced (0, which Bro also accepts, counts as current). */
+  dataFormat = DATA_FORMAT_VERSION;
   /** Set once framing is lost: nothing after it can be found reliably. */
   broken = false;
   /** Why a resync gave up on this direction, reported with its next bytes. */
@@ -360,7 +362,10 @@ export class LegacyConnectionDecoder {
   private track(s: DirectionState, m: LegacyMessage): void {
     if (m.type === "caps") s.caps = m.flags;
     else if (m.type === "request-sync") s.syncRequest = m.authoritative;
-    else if (m.type === "version") s.runtime = m.runtime;
+    else if (m.type === "version") {
+      s.runtime = m.runtime;
+      if (m.dataFormatVersion !== 0) s.dataFormat = m.dataFormatVersion;
+    }
   }
 
   /** Which side sends its state in the SYNC phase (RemoteSerializer::HandshakeDone's rule). */
@@ -399,6 +404,7 @@ export class LegacyConnectionDecoder {
       serialization: readSerialization(payload, state, {
         pid64,
         base,
+        dataFormat: this.dirs[dir].dataFormat,
         ...(this.options.limits ? { limits: this.options.limits } : {}),
         resolveTypeName: this.resolveTypeName,
       }),

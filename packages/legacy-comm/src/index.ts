@@ -31,6 +31,7 @@ export * from "./serial/codes.js";
 export type * from "./serial/model.js";
 export { typeOf } from "./serial/model.js";
 export {
+  DATA_FORMAT_VERSION,
   newSerialState,
   readSerialization,
   type SerialReadOptions,

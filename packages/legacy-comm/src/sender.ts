@@ -13,6 +13,8 @@ export interface LegacySenderOptions {
   readonly logLayout?: LogLayout;
   /** Physical chunk size limit before FLAG_PARTIAL splitting. */
   readonly maxChunkPayload?: number;
+  /** The data format version to write: 26 (Bro 2.5/2.6, the default), 25 (Bro 2.3/2.4), 21-23 (Bro 2.0-2.2). */
+  readonly dataFormat?: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export class LegacySender {
             pid64: m.pid64,
             caching: this.options.caching ?? false,
             cacheStableBit: this.options.cacheStableBit ?? false,
+            ...(this.options.dataFormat === undefined ? {} : { dataFormat: this.options.dataFormat }),
           })
         : encodeArgs(m, this.options.logLayout);
     return args ? [header, args] : [header];

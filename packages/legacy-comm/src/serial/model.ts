@@ -47,8 +47,10 @@ interface TypeBase extends SerialHeader {
   readonly networkOrder: boolean;
   /** Bro's own singleton for an atomic type; the receiver substitutes its copy. */
   readonly baseType: boolean;
-  /** Global type name (`conn_id`, `LC::Rec`) or "" for anonymous and base types. */
+  /** Global type name (`conn_id`, `LC::Rec`) or "" for anonymous and base types (and before data format 24). */
   readonly name: string;
+  /** Data format 23 and before (Bro 2.0-2.2): the retired attributes record type, when one was sent. */
+  readonly attributesType?: AnyType;
 }
 
 export interface PlainType extends TypeBase {
@@ -148,6 +150,8 @@ export interface REMatcher extends SerialHeader {
 
 interface ValBase extends SerialHeader {
   readonly type: AnyType;
+  /** Data format 24 and before (Bro 2.0-2.2): the value's attributes record, when one was sent. */
+  readonly attribs?: BroVal;
 }
 export interface IntVal extends ValBase {
   readonly kind: "int";
@@ -211,8 +215,12 @@ export interface TableEntry {
 export interface TableVal extends MutableBase {
   readonly kind: "table";
   readonly attrs: Attributes | undefined;
+  /** The expiry interval expression (data format 26, Bro 2.5 and later). */
   readonly expireTime: Expr | undefined;
+  /** The `&expire_func` expression. */
   readonly expireFunc: Expr | undefined;
+  /** Data format 25 and before (Bro 2.0-2.4): the expiry interval as a number of seconds. */
+  readonly expireInterval?: number;
   readonly entries: readonly TableEntry[];
 }
 export interface FileVal extends ValBase {

@@ -45,7 +45,17 @@ export interface SerialReadOptions {
   readonly resolveTypeName?: (name: string) => BroType | undefined;
   /** Added to reported offsets (where the bytes sit in a larger input). */
   readonly base?: number;
+  /**
+   * The sender's data format version (its VERSION message): 26 for Bro 2.5
+   * and 2.6 (the default), 25 for Bro 2.3 and 2.4, 21 to 23 for Bro 2.0 to 2.2.
+   * Older formats differ in three places: tables carry their expiry as a
+   * number (25 and before), values an optional attributes record (24 and
+   * before), types two retired fields instead of a name (23 and before).
+   */
+  readonly dataFormat?: number;
 }
+
+export const DATA_FORMAT_VERSION = 26;
 
 type Family =
   | "value"
@@ -112,7 +122,10 @@ class SerialReader extends FormatReader {
     private readonly options: SerialReadOptions,
   ) {
     super(bytes, options.limits, options.base ?? 0);
+    this.format = options.dataFormat ?? DATA_FORMAT_VERSION;
   }
+
+  private readonly format: number;
 
   enter(): void {
     if (++this.depth > this.limits.maxDepth)
@@ -374,8 +387,25 @@ class SerialReader extends FormatReader {
     const internal = this.r.u8("an internal type tag");
     const networkOrder = this.bool("is_network_order");
     const baseType = this.bool("base_type");
-    const name = this.str("a type name");
-    const base = { kind: "type" as const, ...head, ...loc, tag, internal, networkOrder, baseType, name };
+    let name = "";
+    let legacy: { attributesType?: AnyType } = {};
+    if (this.format >= 24) name = this.str("a type name");
+    else {
+      this.bool("the retired is_global_attributes_type flag");
+      const attributesType = this.optional("the retired attributes type", () => this.type());
+      if (attributesType) legacy = { attributesType };
+    }
+    const base = {
+      kind: "type" as const,
+      ...head,
+      ...loc,
+      tag,
+      internal,
+      networkOrder,
+      baseType,
+      name,
+      ...legacy,
+    };
     switch (cls) {
       case SerClass.broType:
         return Object.freeze({ ...base, class: "plain" });
@@ -464,7 +494,9 @@ class SerialReader extends FormatReader {
   private valueBody(cls: number, head: { pid: bigint; stype: number }): BroVal {
     const loc = this.location(head.stype);
     const type = this.type();
-    const base = { ...head, ...loc, type };
+    const attribs =
+      this.format <= 24 ? this.optional("the value's attributes", () => this.value()) : undefined;
+    const base = { ...head, ...loc, type, ...(attribs ? { attribs } : {}) };
     const internalAt = this.r.pos;
     const internal = this.internalOf(type, cls);
     switch (internal) {
@@ -544,8 +576,12 @@ class SerialReader extends FormatReader {
       case SerClass.tableVal: {
         const props = this.r.u8("the value's properties");
         const uniqueId = this.str("the unique id");
+        const expireInterval = this.format <= 25 ? this.f64("the expiry interval") : undefined;
         const attrs = this.optional("table attributes", () => this.object("attributes") as Attributes);
-        const expireTime = this.optional("the expire_time expression", () => this.object("expr") as Expr);
+        const expireTime =
+          this.format <= 25
+            ? undefined
+            : this.optional("the expire_time expression", () => this.object("expr") as Expr);
         const expireFunc = this.optional("the expire_func expression", () => this.object("expr") as Expr);
         const isSet = this.isSetType(base.type);
         const entries: TableEntry[] = [];
@@ -570,6 +606,7 @@ class SerialReader extends FormatReader {
           attrs,
           expireTime,
           expireFunc,
+          ...(expireInterval === undefined ? {} : { expireInterval }),
           entries: Object.freeze(entries),
         });
       }

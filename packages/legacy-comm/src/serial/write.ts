@@ -38,6 +38,8 @@ export interface SerialWriteOptions {
   readonly caching: boolean;
   /** Keep the 0x4000 cache-stable bit in class codes (NEW_CACHE_STRATEGY in the running phase). */
   readonly cacheStableBit: boolean;
+  /** The data format version to write (see SerialReadOptions.dataFormat); 26 by default. */
+  readonly dataFormat?: number;
 }
 
 const CLASS_OF_TYPE: Record<BroType["class"], number> = {
@@ -128,7 +130,10 @@ class SerialWriter extends FormatWriter {
     private readonly options: SerialWriteOptions,
   ) {
     super();
+    this.format = options.dataFormat ?? 26;
   }
+
+  private readonly format: number;
 
   pid(p: bigint): void {
     if (this.options.pid64) this.w.u64(p);
@@ -296,7 +301,11 @@ class SerialWriter extends FormatWriter {
     this.w.u8(t.internal);
     this.bool(t.networkOrder);
     this.bool(t.baseType);
-    this.str(t.name);
+    if (this.format >= 24) this.str(t.name);
+    else {
+      this.bool(false);
+      this.optional(t.attributesType, (a) => this.type(a));
+    }
     switch (t.class) {
       case "plain":
       case "subnet":
@@ -352,6 +361,7 @@ class SerialWriter extends FormatWriter {
 
   private value(v: BroVal): void {
     this.type(v.type);
+    if (this.format <= 24) this.optional(v.attribs, (a) => this.object(a));
     switch (v.kind) {
       case "int":
         this.w.i64(v.value);
@@ -392,8 +402,9 @@ class SerialWriter extends FormatWriter {
       case "table":
         this.w.u8(v.props);
         this.str(v.uniqueId);
+        if (this.format <= 25) this.w.f64(v.expireInterval ?? 0);
         this.optional(v.attrs, (a) => this.object(a));
-        this.optional(v.expireTime, (e) => this.object(e));
+        if (this.format >= 26) this.optional(v.expireTime, (e) => this.object(e));
         this.optional(v.expireFunc, (e) => this.object(e));
         for (const e of v.entries) {
           this.bool(true);

@@ -34,8 +34,11 @@ export interface LegacyRecord {
 
 export interface LegacyDecodeOptions {
   readonly limits?: Partial<DecodeLimits>;
-  /** Remote-logging layout: Bro 2.6 added a subtype per value without changing any version number. */
-  readonly logLayout?: LogLayout;
+  /**
+   * Remote-logging layout: Bro 2.6 added a subtype per value without changing
+   * any version number. "auto" (the default) tells them apart by which decodes.
+   */
+  readonly logLayout?: LogLayout | "auto";
   /** Global types of the receiver, for values Broccoli sent with a type named but not included. */
   readonly resolveTypeName?: (name: string) => BroType | undefined;
 }
@@ -53,6 +56,8 @@ class DirectionState {
   runtime = 0;
   /** The data format version the sender announced (0, which Bro also accepts, counts as current). */
   dataFormat = DATA_FORMAT_VERSION;
+  /** The log layout this sender's log writes turned out to have. */
+  logLayout: LogLayout | undefined;
   /** Set once framing is lost: nothing after it can be found reliably. */
   broken = false;
   /** Why a resync gave up on this direction, reported with its next bytes. */
@@ -343,7 +348,10 @@ export class LegacyConnectionDecoder {
       body =
         head.code === MsgType.serial
           ? this.serial(dir, payload, base)
-          : decodeArgs(head.code, payload, this.argsOptions(base));
+          : decodeArgs(head.code, payload, {
+              ...this.argsOptions(base),
+              ...(s.logLayout ? { preferLogLayout: s.logLayout } : {}),
+            });
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       body = { type: "unknown", code: head.code, args: payload, error: e };
@@ -362,6 +370,7 @@ export class LegacyConnectionDecoder {
   private track(s: DirectionState, m: LegacyMessage): void {
     if (m.type === "caps") s.caps = m.flags;
     else if (m.type === "request-sync") s.syncRequest = m.authoritative;
+    else if (m.type === "log-write" && m.layout) s.logLayout = m.layout;
     else if (m.type === "version") {
       s.runtime = m.runtime;
       if (m.dataFormatVersion !== 0) s.dataFormat = m.dataFormatVersion;

@@ -156,7 +156,12 @@ export type LegacyMessageBody =
       readonly prints: readonly { readonly file: string; readonly text: string }[];
     }
   | { readonly type: "log-create-writer"; readonly writer: LogCreateWriter }
-  | { readonly type: "log-write"; readonly entries: readonly LogWriteEntry[] }
+  | {
+      readonly type: "log-write";
+      readonly entries: readonly LogWriteEntry[];
+      /** The layout the block was written in (Bro 2.6 adds a subtype to every value). */
+      readonly layout?: LogLayout;
+    }
   | { readonly type: "sync-point"; readonly point: number }
   /** A type not meant for the network, one that did not decode, or an argument chunk without a header. */
   | {
@@ -170,7 +175,13 @@ export type LegacyMessage = LegacyMessageBody & { readonly header?: CMsgHeader }
 
 export interface ArgsOptions {
   readonly limits?: Partial<DecodeLimits>;
-  readonly logLayout?: LogLayout;
+  /**
+   * The layout of log writes. "auto" (the default) reads a block in whichever
+   * layout decodes it whole, and when both do, in `preferLogLayout`'s (what
+   * the connection showed before), else Bro 2.5's.
+   */
+  readonly logLayout?: LogLayout | "auto";
+  readonly preferLogLayout?: LogLayout;
   /** Stream offset of the argument bytes, for error positions. */
   readonly base?: number;
 }
@@ -258,15 +269,44 @@ export function decodeArgs(code: number, args: Uint8Array, options: ArgsOptions 
       return { type: "remote-print", prints };
     }
     case MsgType.logCreateWriter:
-      return { type: "log-create-writer", writer: decodeLogCreateWriter(args, { ...options, base }) };
+      return { type: "log-create-writer", writer: decodeLogCreateWriter(args, logOptions(options, base)) };
     case MsgType.logWrite:
-      return { type: "log-write", entries: decodeLogWrite(args, { ...options, base }) };
+      return logWrite(args, options, base);
     case MsgType.syncPoint:
       expectLength(args, 4, "a sync point", base);
       return { type: "sync-point", point: u32(args, 0) };
     default:
       return { type: "unknown", code, args: args.slice() };
   }
+}
+
+function logOptions(options: ArgsOptions, base: number) {
+  return { base, ...(options.limits ? { limits: options.limits } : {}) };
+}
+
+/** Bro 2.5 and 2.6 write log values differently under the same version numbers: try both unless told. */
+function logWrite(args: Uint8Array, options: ArgsOptions, base: number): LegacyMessageBody {
+  const wanted = options.logLayout ?? "auto";
+  const layouts: LogLayout[] =
+    wanted !== "auto"
+      ? [wanted]
+      : options.preferLogLayout === "bro-2.6"
+        ? ["bro-2.6", "bro-2.5"]
+        : ["bro-2.5", "bro-2.6"];
+  let first: unknown;
+  for (const layout of layouts) {
+    try {
+      return {
+        type: "log-write",
+        entries: decodeLogWrite(args, { ...logOptions(options, base), layout }),
+        layout,
+      };
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      first ??= e;
+    }
+  }
+  throw first;
 }
 
 /** Decodes a header chunk: the type code and the bytes Bro does not define. */
@@ -373,7 +413,7 @@ export function encodeArgs(m: LegacyMessageBody, logLayout: LogLayout = "bro-2.5
     case "log-create-writer":
       return encodeLogCreateWriter(m.writer, logLayout);
     case "log-write":
-      return encodeLogWrite(m.entries, logLayout);
+      return encodeLogWrite(m.entries, m.layout ?? logLayout);
     case "sync-point":
       return be32(m.point);
     case "unknown":

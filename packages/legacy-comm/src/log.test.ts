@@ -25,13 +25,11 @@ const scalar: fc.Arbitrary<LogValue> = fc.oneof(
   fc
     .bigInt({ min: 0n, max: 2n ** 64n - 1n })
     .map((value) => ({ type: T.count, present: true as const, value: { kind: "unsigned" as const, value } })),
-  fc
-    .tuple(fc.bigInt({ min: 0n, max: 65535n }), fc.integer({ min: 0, max: 3 }))
-    .map(([port, proto]) => ({
-      type: T.port,
-      present: true as const,
-      value: { kind: "port" as const, port, proto },
-    })),
+  fc.tuple(fc.bigInt({ min: 0n, max: 65535n }), fc.integer({ min: 0, max: 3 })).map(([port, proto]) => ({
+    type: T.port,
+    present: true as const,
+    value: { kind: "port" as const, port, proto },
+  })),
   fc
     .oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 16, maxLength: 16 }))
     .map((addr) => ({
@@ -49,13 +47,11 @@ const scalar: fc.Arbitrary<LogValue> = fc.oneof(
 );
 const value: fc.Arbitrary<LogValue> = fc.oneof(
   { weight: 4, arbitrary: scalar },
-  fc
-    .array(scalar, { maxLength: 3 })
-    .map((elements) => ({
-      type: T.vector,
-      present: true as const,
-      value: { kind: "list" as const, elements },
-    })),
+  fc.array(scalar, { maxLength: 3 }).map((elements) => ({
+    type: T.vector,
+    present: true as const,
+    value: { kind: "list" as const, elements },
+  })),
 );
 const entries: fc.Arbitrary<LogWriteEntry[]> = fc.array(
   fc.record({

@@ -12,8 +12,9 @@ import {
   writePcapng,
 } from "@brokerkit/capture";
 import { describe, expect, it } from "vitest";
-import { decodeConnection, isoNs } from "./decode.js";
+import { decodeConnection } from "./decode.js";
 import { detectProtocol } from "./detect.js";
+import { isoNs } from "./record.js";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../../fixtures/broker-1.4/${name}`, import.meta.url));

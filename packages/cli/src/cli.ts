@@ -1,8 +1,8 @@
 import { isatty } from "node:tty";
-import { type DecodedRecord, recordToJsonLine } from "./decode.js";
 import { writeAll } from "./output.js";
 import { decodeCaptureFile } from "./pipeline.js";
 import { progressBar } from "./progress.js";
+import { type DecodedRecord, recordToJsonLine } from "./record.js";
 import { STORE_USAGE, storeCommand } from "./store-command.js";
 
 const USAGE = `usage:

@@ -1,2 +1,3 @@
-export { type DecodedRecord, decodeConnection, isoNs, recordToJsonLine } from "./decode.js";
+export { decodeConnection } from "./decode.js";
 export { detectProtocol, type Protocol } from "./detect.js";
+export { type DecodedRecord, isoNs, recordToJsonLine } from "./record.js";

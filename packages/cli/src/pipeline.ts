@@ -1,7 +1,8 @@
 import { readFileChunks, streamTcp, type TcpChunk, type TcpFlow } from "@brokerkit/capture";
-import { ConnectionDecoder, type DecodedRecord } from "./decode.js";
+import { ConnectionDecoder } from "./decode.js";
 import type { Protocol } from "./detect.js";
 import type { Progress } from "./progress.js";
+import type { DecodedRecord } from "./record.js";
 
 /** How reading one capture file ended. */
 export type FileOutcome =

@@ -20,7 +20,8 @@ import {
 import { Broker1ConnectionDecoder, decodeBroker1Connection, encodeBaspMessage } from "@brokerkit/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConnectionDecoder, type DecodedRecord } from "./decode.js";
+import { ConnectionDecoder } from "./decode.js";
+import type { DecodedRecord } from "./record.js";
 
 const dir = fileURLToPath(new URL("../../../fixtures/broker-1.4/", import.meta.url));
 const captures = readdirSync(dir).filter((f) => f.endsWith(".pcap"));

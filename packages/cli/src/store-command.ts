@@ -11,8 +11,8 @@ import {
   type TimedNativeMessage,
 } from "@brokerkit/store-ops";
 import { decodeBroker1Connection, decodeNativeConnection } from "@brokerkit/wire";
-import { isoNs } from "./decode.js";
 import { detectProtocol } from "./detect.js";
+import { isoNs } from "./record.js";
 
 // `brokerkit store`: rebuild every data store whose traffic a capture holds, as
 // its clones saw it (the attach snapshot, then the master's broadcasts), and

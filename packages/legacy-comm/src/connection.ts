@@ -58,6 +58,8 @@ class DirectionState {
   dataFormat = DATA_FORMAT_VERSION;
   /** The log layout this sender's log writes turned out to have. */
   logLayout: LogLayout | undefined;
+  /** Columns of each log path this sender announced a writer for. */
+  readonly logColumns = new Map<string, number>();
   /** Set once framing is lost: nothing after it can be found reliably. */
   broken = false;
   /** Why a resync gave up on this direction, reported with its next bytes. */
@@ -176,7 +178,7 @@ export class LegacyConnectionDecoder {
       if (!hasArgs(code)) return at;
       const args = b.subarray(at + 16, end);
       try {
-        if (code === MsgType.serial) this.serialWith(dir, { cache: new Map(s.serial.cache) }, args, 0);
+        if (code === MsgType.serial) this.serialWith(dir, s.serial, args, 0, true);
         else decodeArgs(code, args, this.argsOptions(0));
         return at;
       } catch (e) {
@@ -350,6 +352,7 @@ export class LegacyConnectionDecoder {
           ? this.serial(dir, payload, base)
           : decodeArgs(head.code, payload, {
               ...this.argsOptions(base),
+              logColumns: s.logColumns,
               ...(s.logLayout ? { preferLogLayout: s.logLayout } : {}),
             });
     } catch (e) {
@@ -371,6 +374,7 @@ export class LegacyConnectionDecoder {
     if (m.type === "caps") s.caps = m.flags;
     else if (m.type === "request-sync") s.syncRequest = m.authoritative;
     else if (m.type === "log-write" && m.layout) s.logLayout = m.layout;
+    else if (m.type === "log-create-writer") s.logColumns.set(m.writer.info.path, m.writer.fields.length);
     else if (m.type === "version") {
       s.runtime = m.runtime;
       if (m.dataFormatVersion !== 0) s.dataFormat = m.dataFormatVersion;
@@ -405,7 +409,13 @@ export class LegacyConnectionDecoder {
     return this.serialWith(dir, this.dirs[dir].serial, payload, base);
   }
 
-  private serialWith(dir: Direction, state: SerialState, payload: Uint8Array, base: number): LegacyMessage {
+  private serialWith(
+    dir: Direction,
+    state: SerialState,
+    payload: Uint8Array,
+    base: number,
+    dryRun = false,
+  ): LegacyMessage {
     const predicted = this.pid64(dir);
     const attempt = (pid64: boolean): LegacyMessage => ({
       type: "serial",
@@ -414,6 +424,7 @@ export class LegacyConnectionDecoder {
         pid64,
         base,
         dataFormat: this.dirs[dir].dataFormat,
+        dryRun,
         ...(this.options.limits ? { limits: this.options.limits } : {}),
         resolveTypeName: this.resolveTypeName,
       }),

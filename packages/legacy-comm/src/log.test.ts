@@ -85,6 +85,7 @@ describe("remote logging payloads", () => {
           expect(m.type === "log-write" && m.layout).toBe(layout);
           expect(m.type === "log-write" && m.entries).toEqual(want);
         }),
+        { numRuns: 2000 },
       );
     });
 

@@ -7,6 +7,7 @@ import {
   encodeLogWrite,
   type LogCreateWriter,
   type LogLayout,
+  type LogValue,
   type LogWriteEntry,
 } from "./log.js";
 import type { Serialization } from "./serial/model.js";
@@ -182,6 +183,8 @@ export interface ArgsOptions {
    */
   readonly logLayout?: LogLayout | "auto";
   readonly preferLogLayout?: LogLayout;
+  /** Columns of each log path's writer, from the connection's LOG_CREATE_WRITER messages. */
+  readonly logColumns?: ReadonlyMap<string, number>;
   /** Stream offset of the argument bytes, for error positions. */
   readonly base?: number;
 }
@@ -284,29 +287,56 @@ function logOptions(options: ArgsOptions, base: number) {
   return { base, ...(options.limits ? { limits: options.limits } : {}) };
 }
 
-/** Bro 2.5 and 2.6 write log values differently under the same version numbers: try both unless told. */
+/**
+ * Bro 2.5 and 2.6 write log values differently under the same version
+ * numbers. Unless told which, both are tried; a block that decodes in both
+ * (rare, and only for degenerate records) goes to the layout whose entries
+ * look like log records (printable paths, small stream and writer ids, known
+ * value types, and as many values as the writer of that path has columns,
+ * where the connection showed its LOG_CREATE_WRITER), then to the layout the
+ * connection used before, then to Bro 2.5's.
+ */
 function logWrite(args: Uint8Array, options: ArgsOptions, base: number): LegacyMessageBody {
   const wanted = options.logLayout ?? "auto";
-  const layouts: LogLayout[] =
-    wanted !== "auto"
-      ? [wanted]
-      : options.preferLogLayout === "bro-2.6"
-        ? ["bro-2.6", "bro-2.5"]
-        : ["bro-2.5", "bro-2.6"];
+  const layouts: LogLayout[] = wanted !== "auto" ? [wanted] : ["bro-2.5", "bro-2.6"];
+  const decoded: { layout: LogLayout; entries: LogWriteEntry[] }[] = [];
   let first: unknown;
   for (const layout of layouts) {
     try {
-      return {
-        type: "log-write",
-        entries: decodeLogWrite(args, { ...logOptions(options, base), layout }),
-        layout,
-      };
+      decoded.push({ layout, entries: decodeLogWrite(args, { ...logOptions(options, base), layout }) });
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       first ??= e;
     }
   }
-  throw first;
+  if (decoded.length === 0) throw first;
+  const score = (d: (typeof decoded)[number]) =>
+    (d.entries.every(looksLikeLogRecord) ? 4 : 0) +
+    (options.logColumns && d.entries.every((e) => options.logColumns!.get(e.path) === e.values.length)
+      ? 2
+      : 0) +
+    (d.layout === options.preferLogLayout ? 1 : 0);
+  const best = decoded.reduce((a, b) => (score(b) > score(a) ? b : a));
+  return { type: "log-write", entries: best.entries, layout: best.layout };
+}
+
+const LOG_VALUE_TYPES = new Set([1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 16, 20, 21, 22]);
+
+function looksLikeLogRecord(e: LogWriteEntry): boolean {
+  const typesKnown = (vs: readonly LogValue[]): boolean =>
+    vs.every(
+      (v) =>
+        LOG_VALUE_TYPES.has(v.type) &&
+        (!v.present || v.value.kind !== "list" || typesKnown(v.value.elements)),
+    );
+  return (
+    e.streamId >= 0 &&
+    e.streamId < 1 << 16 &&
+    e.writerId >= 0 &&
+    e.writerId < 1 << 16 &&
+    /^[\x21-\x7e]+$/.test(e.path) &&
+    typesKnown(e.values)
+  );
 }
 
 /** Decodes a header chunk: the type code and the bytes Bro does not define. */

@@ -53,6 +53,8 @@ export interface SerialReadOptions {
    * before), types two retired fields instead of a name (23 and before).
    */
   readonly dataFormat?: number;
+  /** Decode without adding what the payload caches to the state (to test whether bytes decode). */
+  readonly dryRun?: boolean;
 }
 
 export const DATA_FORMAT_VERSION = 26;
@@ -106,7 +108,7 @@ export function readSerialization(
       "the end of the serialization",
       `${reader.r.remaining} bytes left`,
     );
-  for (const [pid, obj] of reader.registered) state.cache.set(pid, obj);
+  if (!options.dryRun) for (const [pid, obj] of reader.registered) state.cache.set(pid, obj);
   return result;
 }
 

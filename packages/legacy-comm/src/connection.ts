@@ -377,6 +377,8 @@ export class LegacyConnectionDecoder {
     else if (m.type === "log-create-writer") s.logColumns.set(m.writer.info.path, m.writer.fields.length);
     else if (m.type === "version") {
       s.runtime = m.runtime;
+      // The sender keeps at most this many objects per cache list (two lists under the new strategy).
+      if (m.cacheSize > 0) s.serial.capacity = Math.max(4 * m.cacheSize, 4096);
       if (m.dataFormatVersion !== 0) s.dataFormat = m.dataFormatVersion;
     }
   }

@@ -32,6 +32,7 @@ export type * from "./serial/model.js";
 export { typeOf } from "./serial/model.js";
 export {
   DATA_FORMAT_VERSION,
+  DEFAULT_CACHE_CAPACITY,
   newSerialState,
   readSerialization,
   type SerialReadOptions,

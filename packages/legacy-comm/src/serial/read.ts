@@ -24,12 +24,22 @@ import { typeOf } from "./model.js";
 
 /** What one direction of a connection remembers between serializations. */
 export interface SerialState {
-  /** Objects the sender cached, by permanent id. Bro never reuses a pid, so nothing is evicted. */
+  /** Objects the sender cached, by permanent id, least recently used first. */
   readonly cache: Map<bigint, SerialObject>;
+  /**
+   * How many objects to remember. The sender evicts its least recently used
+   * objects beyond the size it announced (Bro: 3000 per list, two lists) and
+   * never refers to them again, so keeping at least as many of the most
+   * recently used ones loses nothing and bounds memory on endless connections.
+   */
+  capacity: number;
 }
 
-export function newSerialState(): SerialState {
-  return { cache: new Map() };
+/** Comfortably above what Bro (3000 per list) or Broccoli (1000) keep. */
+export const DEFAULT_CACHE_CAPACITY = 1 << 15;
+
+export function newSerialState(capacity = DEFAULT_CACHE_CAPACITY): SerialState {
+  return { cache: new Map(), capacity };
 }
 
 export interface SerialReadOptions {
@@ -108,12 +118,27 @@ export function readSerialization(
       "the end of the serialization",
       `${reader.r.remaining} bytes left`,
     );
-  if (!options.dryRun) for (const [pid, obj] of reader.registered) state.cache.set(pid, obj);
+  if (options.dryRun) return result;
+  // A lookup makes an entry recent on the sender's side too: move it to the end, as registrations are.
+  for (const pid of reader.usedFromCache) {
+    const obj = state.cache.get(pid);
+    if (obj !== undefined) {
+      state.cache.delete(pid);
+      state.cache.set(pid, obj);
+    }
+  }
+  for (const [pid, obj] of reader.registered) state.cache.set(pid, obj);
+  for (const pid of state.cache.keys()) {
+    if (state.cache.size <= state.capacity) break;
+    state.cache.delete(pid);
+  }
   return result;
 }
 
 class SerialReader extends FormatReader {
   readonly registered = new Map<bigint, SerialObject>();
+  /** Cached objects this serialization referred to, in order. */
+  readonly usedFromCache: bigint[] = [];
   private readonly inProgress = new Set<bigint>();
   private depth = 0;
   private objects = 0;
@@ -181,7 +206,11 @@ class SerialReader extends FormatReader {
     const full = this.bool(`the full flag of ${family === "value" ? "a value" : `a ${family}`}`);
     const pid = this.options.pid64 ? this.r.u64("a 64-bit pid") : BigInt(this.r.u32("a 32-bit pid"));
     if (!full) {
-      const obj = this.registered.get(pid) ?? this.state.cache.get(pid);
+      let obj = this.registered.get(pid);
+      if (obj === undefined) {
+        obj = this.state.cache.get(pid);
+        if (obj !== undefined) this.usedFromCache.push(pid);
+      }
       if (!obj) {
         if (this.inProgress.has(pid))
           this.invalid("a reference to a finished object", `pid ${pid} refers to itself`, at);

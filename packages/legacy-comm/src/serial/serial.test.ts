@@ -186,3 +186,22 @@ describe("the serialization format", () => {
     expect(baseType(TypeTag.count).internal).toBe(2);
   });
 });
+
+describe("the object cache", () => {
+  it("keeps the most recently used objects up to its capacity, so long connections stay bounded", () => {
+    const send = newSerialSendState();
+    const recv = newSerialState(8);
+    const options = { pid64: false, caching: true, cacheStableBit: false };
+    const shared = stringVal("kept alive by use");
+    for (let i = 0; i < 50; i++) {
+      // A fresh value each time (new pids), and one that is referred to again and again.
+      const bytes = writeSerialization(event([countVal(BigInt(i)), shared]), send, options);
+      const back = readSerialization(bytes, recv, { pid64: false });
+      expect(back.kind).toBe("event");
+      expect(recv.cache.size).toBeLessThanOrEqual(8);
+    }
+    // The shared string and its type were used in every message: still there.
+    const last = writeSerialization(event([shared]), send, options);
+    expect(() => readSerialization(last, recv, { pid64: false })).not.toThrow();
+  });
+});

@@ -105,14 +105,20 @@ function textLine(r: DecodedRecord): string {
       "",
       r.text,
     ].join("  ");
-  return [
+  const head = [
     colour(2, r.ts),
     `${r.conn} ${arrow}`,
     r.protocol.padEnd(16),
     colour(KIND_COLOURS[r.kind] ?? 33, r.kind.padEnd(10)),
     r.topic ?? "",
-    r.text,
   ].join("  ");
+  // Bro prints sets and tables over several lines: keep them under the text column.
+  if (!r.text.includes("\n")) return `${head}  ${r.text}`;
+  const width = [r.ts, `${r.conn} ${arrow}`, r.protocol.padEnd(16), r.kind.padEnd(10), r.topic ?? ""].join(
+    "  ",
+  ).length;
+  const indent = " ".repeat(width + 2);
+  return `${head}  ${r.text.replaceAll("\n", `\n${indent}`)}`;
 }
 
 function main(argv: string[]): number {

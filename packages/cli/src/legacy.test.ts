@@ -71,3 +71,26 @@ describe("legacy connections the capture joined midway", () => {
     expect(events.some((t) => t.startsWith("BK::ev_done_echo("))).toBe(true);
   });
 });
+
+describe("legacy events in the text format", () => {
+  it("keeps Bro's multi-line prints of sets and tables under the text column", () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        "decode",
+        fileURLToPath(new URL("../../../fixtures/legacy-comm/bk-events.pcap", import.meta.url)),
+        "--format",
+        "text",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    const start = lines.findIndex((l) => l.includes("BK::ev_containers("));
+    const column = lines[start]!.indexOf("BK::ev_containers(");
+    expect(lines[start + 1]!.slice(0, column).trim()).toBe("");
+    expect(lines[start + 1]!.slice(column)).toBe("[http, 80/tcp] ,");
+    for (const l of lines) expect(/^\d{4}-|^ {20,}/.test(l) || l === "").toBe(true);
+  });
+});

@@ -185,8 +185,39 @@ export class Writer {
     this.pos = 0;
   }
 
-  /** The bytes written so far (a copy, safe to keep). */
+  /**
+   * The bytes written so far: a copy, safe to keep, that may be a view into a
+   * shared block (see `pooledCopy`).
+   */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return pooledCopy(this.buf, this.pos);
   }
+}
+
+// V8 gives every typed array above 64 bytes its own buffer outside the JS
+// heap, which costs more than encoding a typical message. So, like Node's
+// Buffer pool (and msgpackr), outputs of moderate size are carved from shared
+// blocks: a kept output pins at most one block, never more than 32 KiB.
+const BLOCK_BYTES = 32 * 1024;
+const POOLED_MIN = 65;
+const POOLED_MAX = 4096;
+let block = new Uint8Array(0);
+let blockUsed = 0;
+
+/**
+ * A copy of the first n bytes of `src`. Between 65 bytes and 4 KiB it is a
+ * view into a shared block (byteOffset may be non-zero and `.buffer` holds
+ * other outputs too), otherwise it has a buffer of its own.
+ */
+export function pooledCopy(src: Uint8Array, n: number): Uint8Array {
+  if (n < POOLED_MIN || n > POOLED_MAX) return src.slice(0, n);
+  if (blockUsed + n > block.length) {
+    block = new Uint8Array(BLOCK_BYTES);
+    blockUsed = 0;
+  }
+  const out = block.subarray(blockUsed, blockUsed + n);
+  out.set(src.subarray(0, n));
+  // 8-byte alignment, so a Float64Array or BigUint64Array over an output stays possible.
+  blockUsed += (n + 7) & ~7;
+  return out;
 }

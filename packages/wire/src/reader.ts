@@ -15,8 +15,10 @@ export class Reader {
     start = 0,
     readonly end = bytes.length,
     readonly base = 0,
+    view?: DataView,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // A caller reading many messages from one buffer can pass the buffer's view once made.
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
   }
 

@@ -1,4 +1,5 @@
 import { bytesToBinary } from "@brokerkit/data-model";
+import { ByteQueue } from "../byte-queue.js";
 import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { Reader } from "../reader.js";
@@ -152,7 +153,12 @@ export function decodeBaspPayload(
   base: number,
   limits: DecodeLimits,
 ): BaspPayload {
-  const r = new Reader(payload, 0, payload.length, base);
+  return readPayload(header, new Reader(payload, 0, payload.length, base), limits);
+}
+
+// decodeBaspPayload on r's bytes [pos, end).
+function readPayload(header: BaspHeader, r: Reader, limits: DecodeLimits): BaspPayload {
+  const start = r.pos;
   try {
     const p = payloadOf(header.operation, new CafReader(r, limits));
     if (r.remaining > 0)
@@ -165,7 +171,7 @@ export function decodeBaspPayload(
     return p;
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
-    return { kind: "unknown", raw: bytesToBinary(payload), error: e };
+    return { kind: "unknown", raw: bytesToBinary(r.bytes, start, r.end), error: e };
   }
 }
 
@@ -233,9 +239,11 @@ export interface BaspFrame {
 }
 
 /**
- * One direction of a BASP connection, fed in chunks of any size. A header
- * whose payload length exceeds the limit cannot be skipped safely (the length
- * is all BASP has), so it ends the stream with a DecodeError.
+ * One direction of a BASP connection, fed in chunks of any size, in linear
+ * time however it is cut. A header whose payload length exceeds the limit
+ * cannot be skipped safely (the length is all BASP has): the messages before
+ * it are returned, and the push that reaches it without any throws a
+ * DecodeError (call `resync()` to go on at the next trusted message).
  *
  * After `resync()` (bytes were lost, or the stream is joined midway) the
  * decoder looks for the next message it can trust before decoding on: a
@@ -246,8 +254,8 @@ export interface BaspFrame {
  * until such a message comes.
  */
 export class BaspStreamDecoder {
-  private buffer = new Uint8Array(0);
-  private consumed = 0;
+  private readonly queue = new ByteQueue();
+  private view = new DataView(this.queue.bytes.buffer);
   private readonly limits: DecodeLimits;
   private scanner: BoundaryScanner | undefined;
   /** Bytes passed over while resynchronising, in total. */
@@ -258,61 +266,51 @@ export class BaspStreamDecoder {
   }
 
   get pending(): number {
-    return this.buffer.length;
+    return this.queue.length;
   }
 
   /** The bytes pushed next do not continue the ones before: drop any partial message and look for the next one. */
   resync(): void {
-    this.consumed += this.buffer.length;
-    this.skipped += this.buffer.length;
-    this.buffer = new Uint8Array(0);
+    this.skipped += this.queue.length;
+    this.queue.clear();
     this.scanner ??= new BoundaryScanner((b, at) => probeBasp(b, at, this.limits));
-    this.scanner.reset(this.consumed);
+    this.scanner.reset(this.queue.offsetOf(this.queue.start));
   }
 
   push(chunk: Uint8Array): BaspFrame[] {
-    let joined = chunk;
-    if (this.buffer.length > 0) {
-      joined = new Uint8Array(this.buffer.length + chunk.length);
-      joined.set(this.buffer);
-      joined.set(chunk, this.buffer.length);
-    }
+    const q = this.queue;
+    q.append(chunk);
     const out: BaspFrame[] = [];
-    let pos = 0;
     if (this.scanner) {
-      const { found, keep } = this.scanner.find(joined, this.consumed);
-      pos = found < 0 ? keep : found;
-      this.skipped += pos;
-      if (found >= 0) this.scanner = undefined;
-      if (found < 0) {
-        this.consumed += pos;
-        this.buffer = joined.slice(pos);
-        return out;
-      }
+      const { found, keep } = this.scanner.find(q.pending(), q.offsetOf(q.start));
+      const skip = found < 0 ? keep : found;
+      this.skipped += skip;
+      q.consumeTo(q.start + skip);
+      if (found < 0) return out;
+      this.scanner = undefined;
     }
-    while (joined.length - pos >= BASP_HEADER_SIZE) {
-      const header = readBaspHeader(new Reader(joined, pos, joined.length, this.consumed));
+    const bytes = q.bytes;
+    if (this.view.buffer !== bytes.buffer) this.view = new DataView(bytes.buffer);
+    const base = q.offsetOf(0);
+    let pos = q.start;
+    while (q.end - pos >= BASP_HEADER_SIZE) {
+      const header = readBaspHeader(new Reader(bytes, pos, q.end, base, this.view));
       if (header.payloadLength > this.limits.maxMessageBytes) {
+        // Deliver what came before; the next push reports the length (and the caller resyncs).
+        if (out.length > 0) break;
         throw new DecodeError(
           "limit",
-          this.consumed + pos + 4,
+          base + pos + 4,
           `a BASP payload of at most ${this.limits.maxMessageBytes} bytes`,
         );
       }
       const end = pos + BASP_HEADER_SIZE + header.payloadLength;
-      if (end > joined.length) break;
-      const payload = joined.subarray(pos + BASP_HEADER_SIZE, end);
-      out.push({
-        offset: this.consumed + pos,
-        message: {
-          header,
-          payload: decodeBaspPayload(header, payload, this.consumed + pos + BASP_HEADER_SIZE, this.limits),
-        },
-      });
+      if (end > q.end) break;
+      const r = new Reader(bytes, pos + BASP_HEADER_SIZE, end, base, this.view);
+      out.push({ offset: base + pos, message: { header, payload: readPayload(header, r, this.limits) } });
       pos = end;
     }
-    this.consumed += pos;
-    this.buffer = joined.slice(pos);
+    q.consumeTo(pos);
     return out;
   }
 }

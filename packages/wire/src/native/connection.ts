@@ -1,4 +1,5 @@
 import { bytesToBinary } from "@brokerkit/data-model";
+import { ByteQueue } from "../byte-queue.js";
 import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { BoundaryScanner } from "../resync.js";
@@ -40,8 +41,7 @@ export class NativeConnectionDecoder {
   private readonly limits: DecodeLimits;
   private readonly state = {
     orig: {
-      buffer: new Uint8Array(0),
-      consumed: 0,
+      queue: new ByteQueue(),
       origin: [] as { at: number; chunk: NativeChunkLike }[],
       pos: 0,
       dead: false,
@@ -49,8 +49,7 @@ export class NativeConnectionDecoder {
       skipped: 0,
     },
     resp: {
-      buffer: new Uint8Array(0),
-      consumed: 0,
+      queue: new ByteQueue(),
       origin: [] as { at: number; chunk: NativeChunkLike }[],
       pos: 0,
       dead: false,
@@ -71,50 +70,47 @@ export class NativeConnectionDecoder {
   /** The next chunk of `dir` does not continue the bytes before it: drop any partial frame and look for the next trusted one. */
   resync(dir: "orig" | "resp"): void {
     const s = this.state[dir];
-    s.consumed += s.buffer.length;
-    s.skipped += s.buffer.length;
-    s.buffer = new Uint8Array(0);
+    s.skipped += s.queue.length;
+    s.queue.clear();
     s.dead = false;
     s.scanner ??= new BoundaryScanner((b, at) => probeNative(b, at, this.limits));
-    s.scanner.reset(s.consumed);
+    s.scanner.reset(s.queue.offsetOf(s.queue.start));
   }
 
   /** Feed the next chunk of either direction (any size, in capture order); get the frames it completes. */
   push(chunk: NativeChunkLike): NativeFrame[] {
     const l = this.limits;
-    const state = this.state;
     let phase = this.phase;
     const out: NativeFrame[] = [];
-    const s = state[chunk.dir];
+    const s = this.state[chunk.dir];
+    const q = s.queue;
     s.origin.push({ at: s.pos, chunk });
     s.pos += chunk.data.length;
-    const joined = new Uint8Array(s.buffer.length + chunk.data.length);
-    joined.set(s.buffer);
-    joined.set(chunk.data, s.buffer.length);
-    let pos = 0;
+    q.append(chunk.data);
     if (s.scanner) {
-      const { found, keep } = s.scanner.find(joined, s.consumed);
-      pos = found < 0 ? keep : found;
-      s.skipped += pos;
+      const { found, keep } = s.scanner.find(q.pending(), q.offsetOf(q.start));
+      const skip = found < 0 ? keep : found;
+      s.skipped += skip;
+      q.consumeTo(q.start + skip);
       if (found < 0) {
-        s.consumed += pos;
-        s.buffer = joined.slice(pos);
         this.trim(s);
         return out;
       }
       s.scanner = undefined;
-      const length = new DataView(joined.buffer, joined.byteOffset + pos, 4).getUint32(0);
-      phase = trustedFrame(joined.subarray(pos + 4, pos + 4 + length), l) ?? phase;
+      const length = lengthAt(q.bytes, q.start);
+      phase = trustedFrame(q.bytes.subarray(q.start + 4, q.start + 4 + length), l) ?? phase;
     }
-    while (!s.dead && joined.length - pos >= 4) {
-      const length = new DataView(joined.buffer, joined.byteOffset + pos, 4).getUint32(0);
+    const bytes = q.bytes;
+    let pos = q.start;
+    while (!s.dead && q.end - pos >= 4) {
+      const length = lengthAt(bytes, pos);
       if (length > l.maxMessageBytes) {
         s.dead = true;
         break;
       }
-      if (joined.length - pos - 4 < length) break;
-      const offset = s.consumed + pos;
-      const message = decodeNativeFrame(joined.subarray(pos + 4, pos + 4 + length), phase, offset + 4, l);
+      if (q.end - pos - 4 < length) break;
+      const offset = q.offsetOf(pos);
+      const message = decodeNativeFrame(bytes.subarray(pos + 4, pos + 4 + length), phase, offset + 4, l);
       let i = s.origin.length - 1;
       while (i > 0 && s.origin[i]!.at > offset) i--;
       const origin = s.origin[i]!.chunk;
@@ -129,23 +125,22 @@ export class NativeConnectionDecoder {
       if (message.kind === "originator_ack") phase = "operational";
       pos += 4 + length;
     }
-    if (s.dead && joined.length > pos) {
+    if (s.dead && q.end > pos) {
       const error = new DecodeError(
         "limit",
-        s.consumed + pos,
+        q.offsetOf(pos),
         `a frame of at most ${l.maxMessageBytes} bytes`,
         "not a Broker stream",
       );
       out.push({
         dir: chunk.dir,
-        offset: s.consumed + pos,
+        offset: q.offsetOf(pos),
         phase,
-        message: { kind: "unframed", raw: bytesToBinary(joined, pos), error },
+        message: { kind: "unframed", raw: bytesToBinary(bytes, pos, q.end), error },
       });
-      pos = joined.length;
+      pos = q.end;
     }
-    s.consumed += pos;
-    s.buffer = joined.slice(pos);
+    q.consumeTo(pos);
     this.trim(s);
 
     this.phase = phase;
@@ -153,11 +148,16 @@ export class NativeConnectionDecoder {
   }
 
   // Chunks wholly before the first undecoded byte are no longer needed to date frames.
-  private trim(s: { origin: { at: number }[]; consumed: number }): void {
+  private trim(s: { origin: { at: number }[]; queue: ByteQueue }): void {
+    const undecoded = s.queue.offsetOf(s.queue.start);
     let k = 0;
-    while (k + 1 < s.origin.length && s.origin[k + 1]!.at <= s.consumed) k++;
+    while (k + 1 < s.origin.length && s.origin[k + 1]!.at <= undecoded) k++;
     if (k > 0) s.origin.splice(0, k);
   }
+}
+
+function lengthAt(b: Uint8Array, p: number): number {
+  return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
 }
 
 // Whether a frame the decoder can trust starts at `at` (see NativeConnectionDecoder).

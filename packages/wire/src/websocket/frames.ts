@@ -1,4 +1,5 @@
 import { concatBytes } from "@brokerkit/data-model";
+import { ByteQueue } from "../byte-queue.js";
 import { DecodeError } from "../errors.js";
 import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { Reader } from "../reader.js";
@@ -119,8 +120,7 @@ export interface WebSocketMessage {
  * lost), so they are passed over, or reported still compressed.
  */
 export class WebSocketStreamDecoder {
-  private buffer = new Uint8Array(0);
-  private consumed = 0;
+  private readonly queue = new ByteQueue();
   private fragments: { frames: WebSocketFrame[]; offset: number } | undefined;
   private readonly limits: DecodeLimits;
   /** The HTTP head (request or response) seen before the frames, once complete. */
@@ -151,62 +151,59 @@ export class WebSocketStreamDecoder {
     }
   }
 
+  /** Bytes received but not yet part of a complete frame. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
   /** The bytes pushed next do not continue the ones before: drop any partial frame or message and look for the next trusted frame. */
   resync(): void {
-    this.consumed += this.buffer.length;
-    this.skipped += this.buffer.length;
-    this.buffer = new Uint8Array(0);
+    this.skipped += this.queue.length;
+    this.queue.clear();
     this.fragments = undefined;
     this.upgraded = true;
     this.refused = false;
     if (this.contextTakeover) this.inflater = undefined;
     const client = this.httpHead === undefined ? undefined : /^GET /i.test(this.httpHead);
     this.scanner ??= new BoundaryScanner((b, at) => probeWebSocket(b, at, client, this.limits));
-    this.scanner.reset(this.consumed);
+    this.scanner.reset(this.queue.offsetOf(this.queue.start));
   }
 
   push(chunk: Uint8Array): WebSocketMessage[] {
-    const joined = new Uint8Array(this.buffer.length + chunk.length);
-    joined.set(this.buffer);
-    joined.set(chunk, this.buffer.length);
-    let pos = 0;
+    const q = this.queue;
+    q.append(chunk);
     if (this.scanner) {
-      const { found, keep } = this.scanner.find(joined, this.consumed);
-      pos = found < 0 ? keep : found;
-      this.skipped += pos;
-      if (found < 0) {
-        this.consumed += pos;
-        this.buffer = joined.slice(pos);
-        return [];
-      }
+      const { found, keep } = this.scanner.find(q.pending(), q.offsetOf(q.start));
+      const skip = found < 0 ? keep : found;
+      this.skipped += skip;
+      q.consumeTo(q.start + skip);
+      if (found < 0) return [];
       this.scanner = undefined;
     }
     if (!this.upgraded) {
-      const end = findBlankLine(joined);
+      const end = findBlankLine(q.pending());
       if (end < 0) {
-        if (joined.length > 65536)
-          throw new DecodeError("limit", this.consumed, "an HTTP head of at most 64 KiB");
-        this.buffer = joined;
+        if (q.length > 65536)
+          throw new DecodeError("limit", q.offsetOf(q.start), "an HTTP head of at most 64 KiB");
         return [];
       }
-      this.httpHead = new TextDecoder().decode(joined.subarray(0, end));
+      this.httpHead = new TextDecoder().decode(q.bytes.subarray(q.start, q.start + end));
       this.upgraded = true;
       this.refused = /^HTTP\/1\.[01] (?!101)/.test(this.httpHead);
       const negotiated = this.httpHead.startsWith("HTTP/") ? permessageDeflateOf(this.httpHead) : undefined;
       if (negotiated && !this.inflater)
         this.inflater = new RawInflater(negotiated.server.contextTakeover, this.limits.maxMessageBytes);
       if (negotiated) this.contextTakeover ||= negotiated.server.contextTakeover;
-      pos = end;
+      q.consumeTo(q.start + end);
     }
     if (this.refused) {
       // An HTTP error answer (its body is not WebSocket frames).
-      this.consumed += joined.length;
-      this.buffer = new Uint8Array(0);
+      q.clear();
       return [];
     }
     const out: WebSocketMessage[] = [];
-    const r = new Reader(joined, pos, joined.length, this.consumed);
-    while (r.pos < joined.length) {
+    const r = new Reader(q.bytes, q.start, q.end, q.offsetOf(0));
+    while (r.pos < q.end) {
       const start = r.pos;
       let frame: WebSocketFrame;
       try {
@@ -218,7 +215,7 @@ export class WebSocketStreamDecoder {
         }
         throw e;
       }
-      const offset = this.consumed + start;
+      const offset = q.offsetOf(start);
       if (frame.opcode >= 8) {
         out.push(message([frame], offset, undefined));
       } else if (frame.opcode === 0) {
@@ -235,8 +232,7 @@ export class WebSocketStreamDecoder {
         this.fragments = { frames: [frame], offset };
       }
     }
-    this.consumed += r.pos;
-    this.buffer = joined.slice(r.pos);
+    q.consumeTo(r.pos);
     return out;
   }
 }

@@ -1,5 +1,5 @@
 import { isatty } from "node:tty";
-import { writeAll } from "./output.js";
+import { BatchedOutput } from "./output.js";
 import { decodeCaptureFile } from "./pipeline.js";
 import { progressBar } from "./progress.js";
 import { type DecodedRecord, recordToJsonLine } from "./record.js";
@@ -77,22 +77,8 @@ const KIND_COLOURS: Record<string, number> = {
   gap: 31,
 };
 
-// Lines are written in batches: one write per line costs more than decoding it.
-const out = {
-  pending: [] as string[],
-  bytes: 0,
-  write(line: string): void {
-    this.pending.push(line);
-    this.bytes += line.length;
-    if (this.bytes > 1 << 16) this.flush();
-  },
-  flush(): void {
-    // A reader that stops early (| head) is not an error.
-    if (this.pending.length > 0 && !writeAll(1, this.pending.join(""))) process.exit(EXIT.ok);
-    this.pending = [];
-    this.bytes = 0;
-  },
-};
+// A reader that stops early (| head) is not an error.
+const out = new BatchedOutput(1, () => process.exit(EXIT.ok));
 
 function textLine(r: DecodedRecord): string {
   const arrow = r.dir === "orig" ? "→" : "←";

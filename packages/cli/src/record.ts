@@ -35,6 +35,9 @@ export function isoNs(ns: bigint): string {
   return `${lastBase}.${nanos.toString().padStart(9, "0")}Z`;
 }
 
+// Anything that needs a closer look: non-ASCII bytes or what MAYBE_INVALID finds.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: see MAYBE_INVALID.
+const SUSPECT = /[\x00-\x1f\x80-\xff]|\\v|[:,[]-?(?:nan|inf)/;
 const NON_ASCII = /[\x80-\xff]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: Broker's JSON can hold raw control bytes; this finds them.
 const MAYBE_INVALID = /[\x00-\x1f]|\\v|[:,[]-?(?:nan|inf)/;
@@ -49,6 +52,7 @@ export function recordToJsonLine(r: DecodedRecord): string {
     // Broker's JSON is embedded as is when it is valid JSON (it is not for NaN, inf, the \v escape or
     // raw control bytes; non-UTF-8 bytes become U+FFFD); only output that might be invalid is parsed.
     const binary = toJsonBinary(r.data);
+    if (!SUSPECT.test(binary)) return `${line},"data":${binary},"text":${JSON.stringify(r.text)}}`;
     const json = NON_ASCII.test(binary) ? binaryToUtf8(binary) : binary;
     let valid = true;
     if (MAYBE_INVALID.test(binary)) {

@@ -1,6 +1,7 @@
-import { bytesToBinary, type Data } from "@brokerkit/data-model";
+import type { Data } from "@brokerkit/data-model";
 import { readData } from "../data/decode.js";
 import { writeData } from "../data/encode.js";
+import { nameAt } from "../data/leaves.js";
 import { DecodeError } from "../errors.js";
 import type { DecodeLimits } from "../limits.js";
 import type { Reader } from "../reader.js";
@@ -232,7 +233,10 @@ export class CafReader {
         this.r.offset(),
         `${what} of at most ${this.limits.maxStringBytes} bytes`,
       );
-    return bytesToBinary(this.r.take(n, what));
+    const r = this.r;
+    r.need(n, what);
+    r.pos += n;
+    return nameAt(r.bytes, r.pos - n, n);
   }
 
   count(what: string, minBytesEach: number): number {
@@ -256,7 +260,9 @@ export class CafReader {
     if (impl !== ATOM_DEFAULT)
       throw new DecodeError("invalid", at, "a node id of kind 'default' or none", `atom ${atomText(impl)}`);
     const processId = this.r.u32("a process id");
-    return { kind: "default", processId, hostId: bytesToBinary(this.r.take(20, "a host id")) };
+    this.r.need(20, "a host id");
+    this.r.pos += 20;
+    return { kind: "default", processId, hostId: nameAt(this.r.bytes, this.r.pos - 20, 20) };
   }
 
   handle(): ActorHandle {
@@ -509,7 +515,7 @@ export class CafReader {
     if (depth > 16) throw new DecodeError("limit", this.r.offset(), "caf::message nesting of at most 16");
     const typeNumber = this.r.u16("a message type number");
     const signature = this.string("a message signature");
-    const types = signatureTypes(signature);
+    const types = cachedSignatureTypes(signature);
     if (!types)
       throw new DecodeError(
         "invalid",
@@ -517,8 +523,23 @@ export class CafReader {
         'a signature starting with "@<>"',
         JSON.stringify(signature),
       );
-    return { typeNumber, signature, elements: types.map((t) => this.element(t, depth)) };
+    const elements = new Array<CafValue>(types.length);
+    for (let i = 0; i < types.length; i++) elements[i] = this.element(types[i]!, depth);
+    return { typeNumber, signature, elements };
   }
+}
+
+// Peers send the same few signatures over and over.
+const signatures = new Map<string, readonly string[] | undefined>();
+
+function cachedSignatureTypes(signature: string): readonly string[] | undefined {
+  let types = signatures.get(signature);
+  if (types === undefined && !signatures.has(signature)) {
+    if (signatures.size >= 256) signatures.clear(); // bounded, whatever a hostile stream sends
+    types = signatureTypes(signature);
+    signatures.set(signature, types === undefined ? undefined : Object.freeze(types));
+  }
+  return types;
 }
 
 /** "@<>+@atom+@str" -> ["@atom", "@str"]; "@<>" -> []. Type names may contain '+' only inside <>. */

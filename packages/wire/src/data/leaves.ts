@@ -80,6 +80,22 @@ export function stringAt(b: Uint8Array, p: number, n: number): StringData {
   return fresh;
 }
 
+// Protocol strings (topics, CAF type signatures, names) repeat even more, and
+// run longer than data strings.
+const CACHED_NAME_BYTES = 96;
+const names: (string | undefined)[] = new Array(STRING_SLOTS).fill(undefined);
+
+/** The n bytes at p as a binary string, shared with earlier equal ones when short. */
+export function nameAt(b: Uint8Array, p: number, n: number): string {
+  if (n > CACHED_NAME_BYTES) return readBinary(b, p, n);
+  const slot = hashBytes(b, p, n);
+  const hit = names[slot];
+  if (hit !== undefined && sameBytes(hit, b, p, n)) return hit;
+  const fresh = readBinary(b, p, n);
+  names[slot] = fresh;
+  return fresh;
+}
+
 /** The enum value named by the n bytes at p. */
 export function enumAt(b: Uint8Array, p: number, n: number): EnumValueData {
   if (n > CACHED_STRING_BYTES) return Object.freeze({ type: "enum_value", name: readBinary(b, p, n) });

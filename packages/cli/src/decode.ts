@@ -122,18 +122,19 @@ export class ConnectionDecoder {
     data?: Data,
     extra?: { size: number },
   ): void {
-    this.out.push({
+    const r: { -readonly [K in keyof DecodedRecord]: DecodedRecord[K] } = {
       ts: isoNs(ns ?? 0n),
       timestampNs: ns ?? 0n,
       conn: this.name,
       dir,
       protocol: this.detected ?? "unknown",
       kind,
-      ...(topic === undefined ? {} : { topic: binaryToUtf8(topic) }),
-      ...(extra ?? {}),
-      ...(data === undefined ? {} : { data }),
       text,
-    });
+    };
+    if (topic !== undefined) r.topic = binaryToUtf8(topic);
+    if (extra !== undefined) r.size = extra.size;
+    if (data !== undefined) r.data = data;
+    this.out.push(r);
   }
 }
 

@@ -70,45 +70,33 @@ function generate() {
     round: 0,
   }));
   const MSS = 1448;
+  // One TCP segment of connection c in direction d; a SYN takes the sequence number before the data.
+  const segment = (c, d, flags, payload) => {
+    const orig = d === "orig";
+    packet(
+      tcpFrame({
+        linkType: 1,
+        src: orig ? "10.0.0.1" : "10.0.0.2",
+        dst: orig ? "10.0.0.2" : "10.0.0.1",
+        srcPort: orig ? c.port : 9999,
+        dstPort: orig ? 9999 : c.port,
+        seq: flags & 0x02 ? c.seq[d] - 1 : c.seq[d],
+        ack: c.seq[orig ? "resp" : "orig"],
+        flags,
+        payload,
+      }),
+    );
+  };
   const send = (c, d, bytes) => {
     for (let at = 0; at < bytes.length; at += MSS) {
       const payload = bytes.subarray(at, at + MSS);
-      const [src, dst] = d === "orig" ? [c.port, 9999] : [9999, c.port];
-      const peer = d === "orig" ? "resp" : "orig";
-      packet(
-        tcpFrame({
-          linkType: 1,
-          src: d === "orig" ? "10.0.0.1" : "10.0.0.2",
-          dst: d === "orig" ? "10.0.0.2" : "10.0.0.1",
-          srcPort: src,
-          dstPort: dst,
-          seq: c.seq[d],
-          ack: c.seq[peer],
-          flags: 0x18,
-          payload,
-        }),
-      );
+      segment(c, d, 0x18, payload);
       c.seq[d] = (c.seq[d] + payload.length) >>> 0;
     }
   };
   const join = (parts) => Buffer.concat(parts);
   for (const c of conns) {
-    const flag = (d, f) => {
-      const [src, dst] = d === "orig" ? [c.port, 9999] : [9999, c.port];
-      packet(
-        tcpFrame({
-          linkType: 1,
-          src: d === "orig" ? "10.0.0.1" : "10.0.0.2",
-          dst: d === "orig" ? "10.0.0.2" : "10.0.0.1",
-          srcPort: src,
-          dstPort: dst,
-          seq: c.seq[d] - 1,
-          ack: c.seq[d === "orig" ? "resp" : "orig"],
-          flags: f,
-          payload: new Uint8Array(),
-        }),
-      );
-    };
+    const flag = (d, f) => segment(c, d, f, new Uint8Array());
     flag("orig", 0x02);
     flag("resp", 0x12);
     send(c, "resp", join(c.src.start.resp));

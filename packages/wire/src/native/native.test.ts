@@ -37,6 +37,20 @@ const WORKED: [string, string, "handshake" | "operational", string][] = [
   ],
 ];
 
+// A whole peering from the worked examples: handshake both ways, then a data envelope.
+const worked = (name: string) => bytes(WORKED.find((x) => x[0] === name)![1]);
+const PEERING = [
+  { dir: "orig" as const, data: worked("hello") },
+  { dir: "resp" as const, data: worked("probe") },
+  {
+    dir: "orig" as const,
+    data: new Uint8Array(Buffer.concat([worked("version_select"), worked("originator_syn")])),
+  },
+  { dir: "resp" as const, data: worked("responder_syn_ack") },
+  { dir: "orig" as const, data: worked("originator_ack") },
+  { dir: "resp" as const, data: worked("data envelope") },
+];
+
 describe("native protocol frames", () => {
   it.each(WORKED)("%s decodes and re-encodes byte for byte", (_, h, phase, kind) => {
     const frame = bytes(h);
@@ -53,19 +67,7 @@ describe("native protocol frames", () => {
   });
 
   it("switches to envelopes after originator_ack, as a capture shows it", () => {
-    const w = (name: string) => bytes(WORKED.find((x) => x[0] === name)![1]);
-    const chunks = [
-      { dir: "orig" as const, data: w("hello") },
-      { dir: "resp" as const, data: w("probe") },
-      {
-        dir: "orig" as const,
-        data: new Uint8Array(Buffer.concat([w("version_select"), w("originator_syn")])),
-      },
-      { dir: "resp" as const, data: w("responder_syn_ack") },
-      { dir: "orig" as const, data: w("originator_ack") },
-      { dir: "resp" as const, data: w("data envelope") },
-    ];
-    const frames = decodeNativeConnection({ chunks });
+    const frames = decodeNativeConnection({ chunks: PEERING });
     expect(frames.map((f) => f.message.kind)).toEqual([
       "hello",
       "probe",
@@ -78,23 +80,11 @@ describe("native protocol frames", () => {
   });
 
   it("decodes the same frames when fed a byte at a time through the streaming decoder", () => {
-    const w = (name: string) => bytes(WORKED.find((x) => x[0] === name)![1]);
-    const chunks = [
-      { dir: "orig" as const, data: w("hello") },
-      { dir: "resp" as const, data: w("probe") },
-      {
-        dir: "orig" as const,
-        data: new Uint8Array(Buffer.concat([w("version_select"), w("originator_syn")])),
-      },
-      { dir: "resp" as const, data: w("responder_syn_ack") },
-      { dir: "orig" as const, data: w("originator_ack") },
-      { dir: "resp" as const, data: w("data envelope") },
-    ];
-    const whole = decodeNativeConnection({ chunks }).map((f) => f.message);
+    const whole = decodeNativeConnection({ chunks: PEERING }).map((f) => f.message);
     const d = new NativeConnectionDecoder();
-    const streamed = chunks
-      .flatMap((c) => [...c.data].flatMap((b) => d.push({ dir: c.dir, data: new Uint8Array([b]) })))
-      .map((f) => f.message);
+    const streamed = PEERING.flatMap((c) =>
+      [...c.data].flatMap((b) => d.push({ dir: c.dir, data: new Uint8Array([b]) })),
+    ).map((f) => f.message);
     expect(streamed).toEqual(whole);
     expect(whole).toHaveLength(7);
   });

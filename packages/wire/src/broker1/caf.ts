@@ -233,6 +233,11 @@ export class CafReader {
         this.r.offset(),
         `${what} of at most ${this.limits.maxStringBytes} bytes`,
       );
+    return this.bytesAsName(n, what);
+  }
+
+  /** The next n bytes as a (shared, see nameAt) binary string. */
+  private bytesAsName(n: number, what: string): string {
     const r = this.r;
     r.need(n, what);
     r.pos += n;
@@ -260,9 +265,7 @@ export class CafReader {
     if (impl !== ATOM_DEFAULT)
       throw new DecodeError("invalid", at, "a node id of kind 'default' or none", `atom ${atomText(impl)}`);
     const processId = this.r.u32("a process id");
-    this.r.need(20, "a host id");
-    this.r.pos += 20;
-    return { kind: "default", processId, hostId: nameAt(this.r.bytes, this.r.pos - 20, 20) };
+    return { kind: "default", processId, hostId: this.bytesAsName(20, "a host id") };
   }
 
   handle(): ActorHandle {

@@ -5,14 +5,10 @@ import { type DecodeLimits, resolveLimits } from "../limits.js";
 import { Reader } from "../reader.js";
 import { BoundaryScanner } from "../resync.js";
 import { Writer } from "../writer.js";
-import {
-  type ActorHandle,
-  type CafError,
-  type CafMessage,
-  CafReader,
-  CafWriter,
-  type NodeId,
-} from "./caf.js";
+import type { ActorHandle, CafError, CafMessage } from "./caf-message.js";
+import { CafReader } from "./caf-reader.js";
+import { CafWriter } from "./caf-writer.js";
+import type { NodeId } from "./node-id.js";
 
 // BASP, CAF 0.17's framing (broker-1x spec §4): a 32-byte big-endian header,
 // then exactly payload_len bytes. No magic and no checksum, so a decoder

@@ -2,9 +2,12 @@ import { arbitraryData } from "@brokerkit/data-model/arbitrary";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DecodeError } from "../errors.js";
+import { atom, atomText } from "./atom.js";
 import { type BaspMessage, BaspStreamDecoder, encodeBaspMessage } from "./basp.js";
-import { type ActorHandle, atom, atomText, type NodeId, nodeIdText, signatureTypes } from "./caf.js";
+import type { ActorHandle } from "./caf-message.js";
 import { nodeMessagesOf } from "./connection.js";
+import { type NodeId, nodeIdText } from "./node-id.js";
+import { signatureTypes } from "./signature.js";
 
 const hex = (h: string) => new Uint8Array(Buffer.from(h.replace(/[\s|]/g, ""), "hex"));
 const HOST = "bffadf3ac9f1142f6446ca706c9bb0f69b114400";

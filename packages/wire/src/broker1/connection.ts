@@ -1,6 +1,6 @@
 import type { DecodeLimits } from "../limits.js";
 import { type BaspMessage, BaspStreamDecoder } from "./basp.js";
-import type { NodeMessage } from "./caf.js";
+import type { NodeMessage } from "./caf-message.js";
 
 /** The minimum of a reassembled TCP connection this needs (what @brokerkit/capture produces). */
 export interface TcpChunkLike {

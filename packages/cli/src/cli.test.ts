@@ -47,6 +47,26 @@ describe("brokerkit decode", () => {
     }
   });
 
+  it("dates bytes that are not Broker frames by the packet that carried them", () => {
+    const endpoint = (ip: string, port: number) => ({ ip, port });
+    // A native Broker listener's probe, then a client that speaks HTTP to it (an impossible length prefix).
+    const probe = Uint8Array.of(0, 0, 0, 5, 7, 0x5a, 0x45, 0x45, 0x4b);
+    const http = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const records = decodeConnection({
+      orig: endpoint("127.0.0.1", 40000),
+      resp: endpoint("127.0.0.1", 9999),
+      closed: true,
+      chunks: [
+        { dir: "resp", data: probe, timestampNs: 1_000_000_000n, frame: 1, gapBefore: 0 },
+        { dir: "orig", data: http, timestampNs: 2_500_000_000n, frame: 2, gapBefore: 0 },
+      ],
+    });
+    expect(records.map((r) => [r.protocol, r.kind, r.text, r.ts])).toEqual([
+      ["broker-native", "handshake", "probe", isoNs(1_000_000_000n)],
+      ["broker-native", "unknown", "unframed", isoNs(2_500_000_000n)],
+    ]);
+  });
+
   it("summarises with stats, and fails clearly on unreadable and non-capture files", () => {
     const stats = run("stats", fixture("store.pcap"));
     expect(stats.status).toBe(0);

@@ -29,6 +29,8 @@ export class ConnectionDecoder {
   private readonly midStream = { orig: false, resp: false };
   private out: DecodedRecord[] = [];
   private readonly name: string;
+  /** Capture time of the latest chunk: the date of a message a decoder could not date itself. */
+  private lastNs: bigint | undefined;
 
   constructor(private readonly flow: Pick<TcpFlow, "orig" | "resp">) {
     this.name = `${flow.orig.ip}:${flow.orig.port}>${flow.resp.ip}:${flow.resp.port}`;
@@ -40,6 +42,7 @@ export class ConnectionDecoder {
   }
 
   push(chunk: TcpChunk): DecodedRecord[] {
+    this.lastNs = chunk.timestampNs;
     if (this.detected === undefined) {
       if (chunk.midStream) this.midStream[chunk.dir] = true;
       this.held.push(chunk);
@@ -122,9 +125,10 @@ export class ConnectionDecoder {
     data?: Data,
     extra?: { size: number },
   ): void {
+    const at = ns ?? this.lastNs ?? 0n;
     const r: { -readonly [K in keyof DecodedRecord]: DecodedRecord[K] } = {
-      ts: isoNs(ns ?? 0n),
-      timestampNs: ns ?? 0n,
+      ts: isoNs(at),
+      timestampNs: at,
       conn: this.name,
       dir,
       protocol: this.detected ?? "unknown",

@@ -366,6 +366,19 @@ describe("lengths beyond the limit", () => {
     expect(got[1]!.offset).toBe(ok.length);
   });
 
+  it("native: unframed bytes are dated by the chunk that holds their first byte, as frames are", () => {
+    const ok = encodeNativeFrame({ kind: "originator_ack" });
+    const d = new NativeConnectionDecoder({ maxMessageBytes: 1000 });
+    const first = d.push({ dir: "orig", data: ok.subarray(0, 3), frame: 1, timestampNs: 10n });
+    const rest = Uint8Array.from([...ok.subarray(3), 0x47, 0x45]);
+    const got = [...first, ...d.push({ dir: "orig", data: rest, frame: 2, timestampNs: 20n })];
+    got.push(...d.push({ dir: "orig", data: Uint8Array.of(0x54, 0x20, 1), frame: 3, timestampNs: 30n }));
+    expect(got.map((f) => [f.message.kind, f.frame, f.timestampNs])).toEqual([
+      ["originator_ack", 1, 10n],
+      ["unframed", 2, 20n],
+    ]);
+  });
+
   it("WebSocket: a frame longer than the limit is a DecodeError before its payload arrives", () => {
     const d = new WebSocketStreamDecoder(true, { maxMessageBytes: 1000 });
     // FIN + text, 64-bit length form, 2^40 bytes announced.

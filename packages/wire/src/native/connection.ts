@@ -111,17 +111,7 @@ export class NativeConnectionDecoder {
       if (q.end - pos - 4 < length) break;
       const offset = q.offsetOf(pos);
       const message = decodeNativeFrame(bytes.subarray(pos + 4, pos + 4 + length), phase, offset + 4, l);
-      let i = s.origin.length - 1;
-      while (i > 0 && s.origin[i]!.at > offset) i--;
-      const origin = s.origin[i]!.chunk;
-      out.push({
-        dir: chunk.dir,
-        offset,
-        phase,
-        ...(origin.frame === undefined ? {} : { frame: origin.frame }),
-        ...(origin.timestampNs === undefined ? {} : { timestampNs: origin.timestampNs }),
-        message,
-      });
+      out.push({ dir: chunk.dir, offset, phase, ...datedAt(s.origin, offset), message });
       if (message.kind === "originator_ack") phase = "operational";
       pos += 4 + length;
     }
@@ -136,6 +126,7 @@ export class NativeConnectionDecoder {
         dir: chunk.dir,
         offset: q.offsetOf(pos),
         phase,
+        ...datedAt(s.origin, q.offsetOf(pos)),
         message: { kind: "unframed", raw: bytesToBinary(bytes, pos, q.end), error },
       });
       pos = q.end;
@@ -154,6 +145,18 @@ export class NativeConnectionDecoder {
     while (k + 1 < s.origin.length && s.origin[k + 1]!.at <= undecoded) k++;
     if (k > 0) s.origin.splice(0, k);
   }
+}
+
+// The capture frame and time of the chunk that holds the byte at `offset`.
+function datedAt(
+  origin: readonly { at: number; chunk: NativeChunkLike }[],
+  offset: number,
+): { frame?: number; timestampNs?: bigint } {
+  let i = origin.length - 1;
+  while (i > 0 && origin[i]!.at > offset) i--;
+  const { frame, timestampNs } = origin[i]!.chunk;
+  if (frame === undefined) return timestampNs === undefined ? {} : { timestampNs };
+  return timestampNs === undefined ? { frame } : { frame, timestampNs };
 }
 
 function lengthAt(b: Uint8Array, p: number): number {

@@ -4,6 +4,8 @@ import {
   asZeekMessage,
   Broker1ConnectionDecoder,
   type Broker1Message,
+  baspPayloadText,
+  commandText,
   DEFAULT_LIMITS,
   decodeApiMessage,
   decodeStoreCommand,
@@ -62,19 +64,12 @@ export function broker1Decoder(emit: Emit): ProtocolDecoder {
     for (const d of direct) emit(m.dir, m.timestampNs, dataKind(d.data), toText(d.data), d.topic, d.data);
     if (nodes.length === 0 && direct.length === 0) {
       const kind = p.kind === "unknown" ? "unknown" : p.kind.endsWith("handshake") ? "handshake" : "control";
-      emit(m.dir, m.timestampNs, kind, p.kind === "direct_message" ? p.message.signature : p.kind);
+      emit(m.dir, m.timestampNs, kind, baspPayloadText(p));
     }
     for (const n of nodes) {
       const c = n.content;
       if (c.kind === "data") emit(m.dir, m.timestampNs, dataKind(c.data), toText(c.data), c.topic, c.data);
-      else
-        emit(
-          m.dir,
-          m.timestampNs,
-          "command",
-          `${c.command.kind}${"key" in c.command ? ` ${toText(c.command.key)}` : ""}`,
-          c.topic,
-        );
+      else emit(m.dir, m.timestampNs, "command", commandText(c.command), c.topic);
     }
   };
   return {
@@ -107,7 +102,12 @@ export function nativeDecoder(emit: Emit): ProtocolDecoder {
       let text = "command";
       try {
         const c = decodeStoreCommand(p.raw, DEFAULT_LIMITS).content;
-        text = `${c.kind}${"key" in c ? ` ${toText(c.key)}` : ""}`;
+        // As Broker 1.x commands read (see commandText): the kind, then key and value where there are.
+        text = [
+          c.kind,
+          ...("key" in c ? [toText(c.key)] : []),
+          ...("value" in c ? [toText(c.value)] : []),
+        ].join(" ");
       } catch {
         text = "undecodable command";
       }

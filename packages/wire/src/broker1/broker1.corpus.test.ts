@@ -12,6 +12,7 @@ import { decodeData } from "../data/decode.js";
 import { encodeData } from "../data/encode.js";
 import { BASP_OPERATIONS, encodeBaspMessage } from "./basp.js";
 import { decodeBroker1Connection, nodeMessagesOf } from "./connection.js";
+import { baspPayloadText } from "./text.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are untyped JSON
 type Obj = Record<string, any>;
@@ -31,6 +32,10 @@ describe("Broker 1.4 captures", () => {
     const conns = readTcpConnections(readFileSync(join(corpusDir(), "broker-1.4", m.pcap)));
     const decoded = conns.map((c) => ({ conn: c, messages: decodeBroker1Connection(c) }));
     const all = decoded.flatMap((d) => d.messages);
+
+    it(`${name}: every message reads as text, none as a bare type signature`, () => {
+      for (const { message } of all) expect(baspPayloadText(message.payload)).not.toMatch(/^$|@<>/);
+    });
 
     it(`${name}: every BASP message decodes, and re-encoding gives the captured bytes`, () => {
       expect(all.length).toBeGreaterThan(0);

@@ -6,3 +6,4 @@ export * from "./caf-writer.js";
 export * from "./connection.js";
 export { type NodeId, nodeIdText } from "./node-id.js";
 export { signatureTypes } from "./signature.js";
+export { baspPayloadText, cafMessageText, commandText, nodeMessageText } from "./text.js";

@@ -11,6 +11,7 @@ import {
   decodeStoreCommand,
   NativeConnectionDecoder,
   type NativeFrame,
+  nativeMessageText,
   nodeMessagesOf,
   permessageDeflateOf,
   type WebSocketMessage,
@@ -92,8 +93,13 @@ export function nativeDecoder(emit: Emit): ProtocolDecoder {
   const each = (f: NativeFrame) => {
     const m = f.message;
     if (m.kind !== "envelope") {
-      const kind = m.kind === "unknown" || m.kind === "unframed" ? "unknown" : "handshake";
-      emit(f.dir, f.timestampNs, kind, m.kind);
+      const kind =
+        m.kind === "unknown" || m.kind === "unframed"
+          ? "unknown"
+          : m.kind === "empty"
+            ? "control"
+            : "handshake";
+      emit(f.dir, f.timestampNs, kind, nativeMessageText(m));
       return;
     }
     const p = m.payload;
@@ -112,7 +118,7 @@ export function nativeDecoder(emit: Emit): ProtocolDecoder {
         text = "undecodable command";
       }
       emit(f.dir, f.timestampNs, "command", text, m.topic);
-    } else emit(f.dir, f.timestampNs, "control", p.type, m.topic);
+    } else emit(f.dir, f.timestampNs, "control", nativeMessageText(m), m.topic);
   };
   return {
     resync: (dir) => d.resync(dir),

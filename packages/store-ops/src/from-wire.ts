@@ -3,6 +3,7 @@ import {
   BROKER1_INIT_TYPES,
   type CommandContent,
   type EntityIdWire,
+  endpointIdText,
   type InternalCommand,
   nodeIdText,
   type PublisherId,
@@ -58,14 +59,10 @@ export function fromBroker1Command(c: InternalCommand): StoreCommand | undefined
 }
 
 // The current protocol's entity ids: the endpoint as Broker prints it (a UUID), or undefined when nil.
-function uuid(binary: string): string {
-  const h = Array.from(binary, (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 const currentEntity = (e: EntityIdWire): EntityId | undefined =>
   /^\0{16}$/.test(e.endpoint) && e.object === 0n
     ? undefined
-    : { endpoint: uuid(e.endpoint), object: e.object };
+    : { endpoint: endpointIdText(e.endpoint), object: e.object };
 
 /**
  * The store command a current-protocol command carries (decoded by @brokerkit/wire), or

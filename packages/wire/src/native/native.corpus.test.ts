@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS } from "../limits.js";
 import { decodeStoreCommand, encodeStoreCommand } from "./command.js";
 import { decodeNativeConnection } from "./connection.js";
 import { encodeNativeFrame } from "./messages.js";
+import { nativeMessageText } from "./text.js";
 
 const hex = (binary: string) => Buffer.from(binary, "latin1").toString("hex");
 
@@ -48,6 +49,13 @@ describe("current-Broker native captures", () => {
           expect(bytes.equals(Buffer.from(concatDirection(conn, dir)))).toBe(true);
         }
       }
+    });
+
+    it(`${name}: every frame reads as text (a data value, such as an empty string, may read as nothing)`, () => {
+      for (const { frames } of load())
+        for (const { message } of frames)
+          if (message.kind !== "envelope" || message.payload.type !== "data")
+            expect(nativeMessageText(message)).not.toBe("");
     });
 
     it(`${name}: frames equal the manifest's frame list`, () => {

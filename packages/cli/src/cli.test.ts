@@ -67,6 +67,46 @@ describe("brokerkit decode", () => {
     ]);
   });
 
+  it("names WebSocket control frames: close with its code and reason, ping, pong", () => {
+    const ascii = (t: string) => new TextEncoder().encode(t);
+    const request = ascii(
+      "GET /v1/messages/json HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
+    const response = ascii(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
+    );
+    // Server frames are unmasked; the client's are masked (here with a zero key).
+    const close = Uint8Array.of(0x88, 5, 0x03, 0xe8, ...ascii("bye"));
+    const ping = Uint8Array.of(0x89, 0x80, 0, 0, 0, 0);
+    const pong = Uint8Array.of(0x8a, 0);
+    const chunk = (dir: "orig" | "resp", data: Uint8Array, frame: number) => ({
+      dir,
+      data,
+      timestampNs: BigInt(frame),
+      frame,
+      gapBefore: 0,
+    });
+    const records = decodeConnection({
+      orig: { ip: "127.0.0.1", port: 40000 },
+      resp: { ip: "127.0.0.1", port: 9997 },
+      closed: true,
+      chunks: [
+        chunk("orig", request, 1),
+        chunk("resp", response, 2),
+        chunk("orig", ping, 3),
+        chunk("resp", pong, 4),
+        chunk("resp", close, 5),
+      ],
+    });
+    expect(records.filter((r) => r.kind === "control").map((r) => r.text)).toEqual([
+      "ping",
+      "pong",
+      'close 1000 "bye"',
+    ]);
+  });
+
   it("summarises with stats, and fails clearly on unreadable and non-capture files", () => {
     const stats = run("stats", fixture("store.pcap"));
     expect(stats.status).toBe(0);

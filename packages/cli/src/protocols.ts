@@ -159,7 +159,7 @@ export function webSocketDecoder(emit: Emit): ProtocolDecoder {
   const each = (dir: Dir, msg: WebSocketMessage) => {
     const ns = origins[dir].at(msg.offset);
     if (msg.opcode !== 1 || (msg.compressed && !msg.inflated)) {
-      emit(dir, ns, "control", msg.compressed ? "compressed message" : `opcode ${msg.opcode}`);
+      emit(dir, ns, "control", msg.compressed ? "compressed message" : webSocketControlText(msg));
       return;
     }
     try {
@@ -215,6 +215,24 @@ export function webSocketDecoder(emit: Emit): ProtocolDecoder {
       if (!client) startClient();
     },
   };
+}
+
+// RFC 6455's opcodes by name; Broker's API speaks only text, so anything else is control traffic.
+function webSocketControlText(msg: WebSocketMessage): string {
+  switch (msg.opcode) {
+    case 2:
+      return `binary message, ${msg.payload.length} bytes`;
+    case 8:
+      return msg.close
+        ? `close ${msg.close.code}${msg.close.reason ? ` ${JSON.stringify(msg.close.reason)}` : ""}`
+        : "close";
+    case 9:
+      return "ping";
+    case 10:
+      return "pong";
+    default:
+      return `opcode ${msg.opcode}`;
+  }
 }
 
 // When each byte offset of a direction was captured, for the chunks not yet decoded.

@@ -67,6 +67,19 @@ describe("brokerkit decode", () => {
     ]);
   });
 
+  it("says a TLS peering is encrypted instead of decoding its records as Broker frames", () => {
+    const hello = Uint8Array.of(0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x03);
+    const records = decodeConnection({
+      orig: { ip: "127.0.0.1", port: 40000 },
+      resp: { ip: "127.0.0.1", port: 9999 },
+      closed: true,
+      chunks: [{ dir: "orig", data: hello, timestampNs: 5n, frame: 1, gapBefore: 0 }],
+    });
+    expect(records.map((r) => [r.protocol, r.kind, r.text.split(" ")[0]])).toEqual([
+      ["tls", "unknown", "TLS-encrypted"],
+    ]);
+  });
+
   it("names WebSocket control frames: close with its code and reason, ping, pong", () => {
     const ascii = (t: string) => new TextEncoder().encode(t);
     const request = ascii(

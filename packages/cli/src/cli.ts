@@ -12,7 +12,8 @@ const USAGE = `usage:
 
 Decodes captured Zeek Broker traffic (Broker 1.x, the current native protocol, the
 WebSocket JSON API, and Bro's pre-Broker communication protocol; plain TCP, not TLS)
-from pcap and pcapng files.
+from pcap and pcapng files. --protocol NAME is one of broker-1, broker-native,
+broker-websocket, bro-legacy, tls (recognised, not decodable) or unknown.
 
 exit status: 0 all decoded; 1 a file could not be read or is not a capture;
 2 usage error; 3 a capture is damaged or truncated (decoded up to where it stops).`;

@@ -88,7 +88,15 @@ export class ConnectionDecoder {
     else if (protocol === "broker-native") this.decoder = nativeDecoder(emit);
     else if (protocol === "broker-websocket") this.decoder = webSocketDecoder(emit);
     else if (protocol === "bro-legacy") this.decoder = legacyDecoder(emit);
-    else this.record("orig", this.held[0]?.timestampNs, "unknown", "not a Broker protocol");
+    else
+      this.record(
+        "orig",
+        this.held[0]?.timestampNs,
+        "unknown",
+        protocol === "tls"
+          ? "TLS-encrypted (Broker's default): only peerings run with disable_ssl can be decoded"
+          : "not a Broker protocol",
+      );
     const held = this.held;
     this.held = [];
     this.heldBytes = 0;

@@ -2,8 +2,12 @@ import type { TcpConnection } from "@brokerkit/capture";
 import { detectLegacyComm, LegacyConnectionDecoder } from "@brokerkit/legacy-comm";
 import { BaspStreamDecoder, NativeConnectionDecoder, WebSocketStreamDecoder } from "@brokerkit/wire";
 
-/** The protocols brokerkit decodes. */
-export type Protocol = "broker-1" | "broker-native" | "broker-websocket" | "bro-legacy" | "unknown";
+/**
+ * What a connection speaks: one of the protocols brokerkit decodes, `tls`
+ * (recognised but opaque: Broker encrypts peerings unless `disable_ssl` is
+ * set), or `unknown`.
+ */
+export type Protocol = "broker-1" | "broker-native" | "broker-websocket" | "bro-legacy" | "tls" | "unknown";
 
 /** Bytes of each direction detection looks at, at most (a connection joined midway may need a whole message). */
 export const DETECT_BYTES = { start: { orig: 512, resp: 64 }, midStream: 1 << 16 } as const;
@@ -28,6 +32,14 @@ function looksLikeNative(b: Uint8Array): boolean {
     b[7] === 0x45 &&
     b[8] === 0x4b
   );
+}
+
+// A TLS record header (RFC 8446 §5.1): content type 20-23, legacy version 3.0-3.4, a length
+// within the record limit. No Broker framing can start so: it would announce hundreds of MB.
+function looksLikeTls(b: Uint8Array): boolean {
+  if (b.length < 5 || b[0]! < 20 || b[0]! > 23 || b[1] !== 3 || b[2]! > 4) return false;
+  const length = (b[3]! << 8) | b[4]!;
+  return length > 0 && length <= (1 << 14) + 2048;
 }
 
 function looksLikeWebSocket(b: Uint8Array): boolean {
@@ -76,6 +88,11 @@ export function detectFromPrefix(p: Prefix, final: boolean): Protocol | undefine
   if (looksLikeNative(p.orig) || looksLikeNative(p.resp)) return "broker-native";
   if (looksLikeBasp(p.orig) || looksLikeBasp(p.resp)) return "broker-1";
   if (detectLegacyComm(p.orig) === "start" || detectLegacyComm(p.resp) === "start") return "bro-legacy";
+  // A direction joined midway may start anywhere in a Broker message: there, TLS is the last guess.
+  const tls = (midStream: boolean) =>
+    (p.midStream.orig === midStream && looksLikeTls(p.orig)) ||
+    (p.midStream.resp === midStream && looksLikeTls(p.resp));
+  if (tls(false)) return "tls";
   if (p.midStream.orig || p.midStream.resp) {
     const found = midStreamProtocol(p.orig, p.resp);
     if (found) return found;
@@ -84,6 +101,7 @@ export function detectFromPrefix(p: Prefix, final: boolean): Protocol | undefine
   } else if (!final && (p.orig.length < DETECT_BYTES.start.orig || p.resp.length < DETECT_BYTES.start.resp)) {
     return undefined;
   }
+  if (tls(true)) return "tls";
   if (p.respPort === 9999) return "broker-native";
   if (p.respPort === 47757) return "bro-legacy";
   return "unknown";

@@ -2,9 +2,11 @@ import { arbitraryData } from "@brokerkit/data-model/arbitrary";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DecodeError } from "../errors.js";
+import { Writer } from "../writer.js";
 import { atom, atomText } from "./atom.js";
 import { type BaspMessage, BaspStreamDecoder, encodeBaspMessage } from "./basp.js";
-import type { ActorHandle } from "./caf-message.js";
+import type { ActorHandle, CafValue } from "./caf-message.js";
+import { CafWriter } from "./caf-writer.js";
 import { nodeMessagesOf } from "./connection.js";
 import { type NodeId, nodeIdText } from "./node-id.js";
 import { signatureTypes } from "./signature.js";
@@ -196,6 +198,53 @@ describe("BASP properties", () => {
         }
       }),
       { numRuns: 5000 },
+    );
+  });
+
+  it("does not misread a batch in Broker 1.2/1.3's layout (node messages without receivers): it is unknown", () => {
+    // What a Broker 1.3 peer sends for the same batch, by its sources: the 1.4 layout minus the receivers.
+    const broker13 = (m: BaspMessage): Uint8Array => {
+      const p = m.payload as Extract<BaspMessage["payload"], { kind: "direct_message" }>;
+      const d = (p.message.elements[0] as Extract<CafValue, { type: "@downstream_msg" }>).value;
+      if (d.kind !== "batch") throw new Error("a batch");
+      const body = new Writer();
+      const c = new CafWriter(body);
+      body.varbyte(0);
+      body.u16(0);
+      c.string("@<>+@downstream_msg");
+      body.u16(d.slots.sender);
+      body.u16(d.slots.receiver);
+      c.handle(d.sender);
+      body.u8(0);
+      body.u32(d.size);
+      body.u16(0);
+      c.string("@<>+std::vector<broker::node_message>");
+      const nodes = nodeMessagesOf(m);
+      body.varbyte(nodes.length);
+      for (const n of nodes) {
+        if (n.content.kind !== "data") throw new Error("data");
+        body.u8(0);
+        c.string(n.content.topic);
+        c.data(n.content.data);
+        body.u16(n.ttl);
+      }
+      body.i64(d.id);
+      const payload = body.finish();
+      const out = encodeBaspMessage(m).slice(0, 32 + payload.length);
+      new DataView(out.buffer).setUint32(4, payload.length);
+      out.set(payload, 32);
+      return out;
+    };
+    fc.assert(
+      fc.property(batch, (m) => {
+        const bytes = broker13(m);
+        const [back] = decodeAll(bytes);
+        // An empty batch is the same in both layouts (which checks broker13 against the real encoder).
+        if (nodeMessagesOf(m).length === 0)
+          expect(Buffer.from(bytes).equals(Buffer.from(encodeBaspMessage(m)))).toBe(true);
+        else expect(back!.payload.kind).toBe("unknown");
+      }),
+      { numRuns: 3000 },
     );
   });
 

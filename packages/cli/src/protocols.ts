@@ -14,6 +14,7 @@ import {
   nativeMessageText,
   nodeMessagesOf,
   permessageDeflateOf,
+  storeCommandText,
   type WebSocketMessage,
   WebSocketStreamDecoder,
 } from "@brokerkit/wire";
@@ -107,13 +108,7 @@ export function nativeDecoder(emit: Emit): ProtocolDecoder {
     else if (p.type === "command") {
       let text = "command";
       try {
-        const c = decodeStoreCommand(p.raw, DEFAULT_LIMITS).content;
-        // As Broker 1.x commands read (see commandText): the kind, then key and value where there are.
-        text = [
-          c.kind,
-          ...("key" in c ? [toText(c.key)] : []),
-          ...("value" in c ? [toText(c.value)] : []),
-        ].join(" ");
+        text = storeCommandText(decodeStoreCommand(p.raw, DEFAULT_LIMITS).content);
       } catch {
         text = "undecodable command";
       }

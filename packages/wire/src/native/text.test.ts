@@ -1,7 +1,7 @@
 import { count } from "@brokerkit/data-model";
 import { describe, expect, it } from "vitest";
 import { NATIVE_MAGIC } from "./messages.js";
-import { endpointIdText, nativeMessageText } from "./text.js";
+import { endpointIdText, nativeMessageText, storeCommandText } from "./text.js";
 
 const ID = "\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff";
 
@@ -32,6 +32,14 @@ describe("native frames as text", () => {
     expect(nativeMessageText({ kind: "originator_syn", filter: ["/a", "caf\xc3\xa9"] })).toBe(
       'originator_syn ["/a", "café"]',
     );
+  });
+
+  it("prints store commands by kind, then key and value where they have them", () => {
+    const publisher = { endpoint: ID, object: 1n };
+    const put = { kind: "put", key: count(1n), value: count(2n), publisher } as const;
+    expect(storeCommandText(put)).toBe("put 1 2");
+    expect(storeCommandText({ kind: "erase", key: count(1n), publisher })).toBe("erase 1");
+    expect(storeCommandText({ kind: "keepalive", seq: 3n })).toBe("keepalive");
   });
 
   it("prints envelopes by their payload", () => {

@@ -1,5 +1,6 @@
 import { binaryToUtf8, toText } from "@brokerkit/data-model";
 import { BROKER_ERROR_CODES } from "../websocket/api.js";
+import type { CommandContent } from "./command.js";
 import { NATIVE_MAGIC, type NativeMessage } from "./messages.js";
 
 // Native Broker frames as one line for people reading a capture: each
@@ -46,6 +47,14 @@ export function nativeMessageText(m: NativeMessage): string {
       }
     }
   }
+}
+
+/** A store command (decodeStoreCommand's content) as its kind, then key and value where it has them. */
+export function storeCommandText(c: CommandContent): string {
+  let out: string = c.kind;
+  if ("key" in c) out += ` ${toText(c.key)}`;
+  if ("value" in c) out += ` ${toText(c.value)}`;
+  return out;
 }
 
 const quoted = (binary: string) => JSON.stringify(binaryToUtf8(binary));

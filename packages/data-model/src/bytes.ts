@@ -24,6 +24,15 @@ export function bytesToBinary(bytes: Uint8Array, start = 0, end = bytes.length):
   return out;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** A binary string's bytes as lower-case hex, two digits a byte (how Broker prints ids). */
+export function binaryToHex(binary: string): string {
+  let out = "";
+  for (let i = 0; i < binary.length; i++) out += HEX[binary.charCodeAt(i) & 0xff];
+  return out;
+}
+
 /** The bytes of several arrays, one after another. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;

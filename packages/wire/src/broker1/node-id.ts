@@ -1,3 +1,5 @@
+import { binaryToHex } from "@brokerkit/data-model";
+
 /** caf::node_id: none, or the "default" implementation with a process id and a 20-byte host id. */
 export type NodeId =
   | { readonly kind: "none" }
@@ -14,7 +16,5 @@ export const NODE_ID_DEFAULT = 0x00003e9aab9bac79n;
 /** Broker's text form of a node id: HOSTID (40 upper-case hex digits) + "#" + pid. */
 export function nodeIdText(n: NodeId): string {
   if (n.kind === "none") return "none";
-  let hex = "";
-  for (let i = 0; i < n.hostId.length; i++) hex += n.hostId.charCodeAt(i).toString(16).padStart(2, "0");
-  return `${hex.toUpperCase()}#${n.processId}`;
+  return `${binaryToHex(n.hostId).toUpperCase()}#${n.processId}`;
 }

@@ -41,10 +41,10 @@ export function baspPayloadText(p: BaspPayload): string {
 
 // Stream traffic travels as messages of one stream element: that element says it all.
 function streamOrMessageText(m: CafMessage): string {
-  const [only, ...rest] = m.elements;
+  const only = m.elements.length === 1 ? m.elements[0]! : undefined;
   const stream =
     only?.type === "@open_stream_msg" || only?.type === "@upstream_msg" || only?.type === "@downstream_msg";
-  return stream && rest.length === 0 ? elementText(only) : cafMessageText(m);
+  return stream ? elementText(only) : cafMessageText(m);
 }
 
 /** A type-erased CAF message as CAF prints one: `(elem, elem, …)`. */

@@ -1,4 +1,4 @@
-import { binaryToUtf8, toText } from "@brokerkit/data-model";
+import { binaryToHex, binaryToUtf8, toText } from "@brokerkit/data-model";
 import { BROKER_ERROR_CODES } from "../websocket/api.js";
 import type { CommandContent } from "./command.js";
 import { NATIVE_MAGIC, type NativeMessage } from "./messages.js";
@@ -9,8 +9,7 @@ import { NATIVE_MAGIC, type NativeMessage } from "./messages.js";
 
 /** A 16-byte endpoint id as Broker prints it: the lower-case UUID form, 8-4-4-4-12 hex digits. */
 export function endpointIdText(binary: string): string {
-  let h = "";
-  for (let i = 0; i < binary.length; i++) h += binary.charCodeAt(i).toString(16).padStart(2, "0");
+  const h = binaryToHex(binary);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 

@@ -19,6 +19,14 @@ if (!existsSync(dir) || !statSync(dir).isDirectory()) {
   process.exit(2);
 }
 
+// Each package checks the subfolders it knows and passes over absent ones, so a folder with none of
+// them would pass having checked nothing: that is an error too.
+const KNOWN = ["broker-1.4", "broker-current", "legacy-comm", "zeek-websocket"];
+if (!KNOWN.some((sub) => existsSync(join(dir, sub)))) {
+  console.error(`\nCORPUS EMPTY: ${dir} has none of the subfolders ${KNOWN.join(", ")}: nothing to check.\n`);
+  process.exit(2);
+}
+
 const packages = readdirSync(join(root, "packages"))
   .map((name) => join(root, "packages", name))
   .filter((p) => existsSync(join(p, "package.json")))

@@ -89,3 +89,38 @@ describe("plain JS round trip", () => {
     );
   });
 });
+
+describe("JSON decoding of arbitrary input", () => {
+  const onlyJsonErrors = (input: string | Uint8Array) => {
+    try {
+      fromJson(input);
+    } catch (e) {
+      expect(e).toBeInstanceOf(JsonDecodeError);
+    }
+  };
+  // Valid encodings with a few characters replaced, inserted or deleted: input close to what
+  // fromJson accepts reaches far deeper than random text does.
+  const mutated = fc
+    .tuple(
+      arbitraryData({ maxDepth: 2 }).map((v) => toJsonBinary(v)),
+      fc.array(
+        fc.tuple(fc.nat(), fc.constantFrom("replace", "insert", "delete"), fc.string({ maxLength: 2 })),
+        {
+          minLength: 1,
+          maxLength: 4,
+        },
+      ),
+    )
+    .map(([text, edits]) =>
+      edits.reduce((t, [at, how, s]) => {
+        const i = t.length === 0 ? 0 : at % t.length;
+        return t.slice(0, i) + (how === "delete" ? "" : s) + t.slice(how === "insert" ? i : i + 1);
+      }, text),
+    );
+
+  it("gives a value or a JsonDecodeError for any text, bytes or near-valid encoding, nothing else", () => {
+    fc.assert(fc.property(fc.string({ maxLength: 80 }), onlyJsonErrors), { numRuns: 3000 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), onlyJsonErrors), { numRuns: 3000 });
+    fc.assert(fc.property(mutated, onlyJsonErrors), { numRuns: 5000 });
+  });
+});

@@ -128,6 +128,9 @@ describe("brokerkit decode", () => {
     const missing = run("decode", "/nonexistent.pcap");
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/cannot read/);
+    const typo = run("decode", fixture("store.pcap"), "--protocol", "broker1");
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/--protocol must be one of broker-1, /);
     const notCapture = run("decode", fixture("zeek-events.json"));
     expect(notCapture.status).toBe(1);
     expect(notCapture.stderr).toMatch(/pcap or pcapng/);

@@ -1,4 +1,5 @@
 import { isatty } from "node:tty";
+import { PROTOCOLS } from "./detect.js";
 import { BatchedOutput } from "./output.js";
 import { decodeCaptureFile } from "./pipeline.js";
 import { progressBar } from "./progress.js";
@@ -12,8 +13,8 @@ const USAGE = `usage:
 
 Decodes captured Zeek Broker traffic (Broker 1.x, the current native protocol, the
 WebSocket JSON API, and Bro's pre-Broker communication protocol; plain TCP, not TLS)
-from pcap and pcapng files. --protocol NAME is one of broker-1, broker-native,
-broker-websocket, bro-legacy, tls (recognised, not decodable) or unknown.
+from pcap and pcapng files. --protocol NAME is one of ${PROTOCOLS.join(", ")}
+(tls is recognised, not decodable).
 
 exit status: 0 all decoded; 1 a file could not be read or is not a capture;
 2 usage error; 3 a capture is damaged or truncated (decoded up to where it stops).`;
@@ -43,8 +44,12 @@ function parse(args: string[]): Options {
       if (f !== "jsonl" && f !== "text") fail(`--format must be jsonl or text, not ${f}`);
       o.format = f;
     } else if (a === "--topic") o.topic = value();
-    else if (a === "--protocol") o.protocol = value();
-    else if (a === "--conn") o.conn = value();
+    else if (a === "--protocol") {
+      const p = value();
+      if (!(PROTOCOLS as readonly string[]).includes(p))
+        fail(`--protocol must be one of ${PROTOCOLS.join(", ")}, not ${p}`);
+      o.protocol = p;
+    } else if (a === "--conn") o.conn = value();
     else if (a.startsWith("--")) fail(`unknown option ${a}`);
     else o.files.push(a);
   }

@@ -7,7 +7,15 @@ import { BaspStreamDecoder, NativeConnectionDecoder, WebSocketStreamDecoder } fr
  * (recognised but opaque: Broker encrypts peerings unless `disable_ssl` is
  * set), or `unknown`.
  */
-export type Protocol = "broker-1" | "broker-native" | "broker-websocket" | "bro-legacy" | "tls" | "unknown";
+export const PROTOCOLS = [
+  "broker-1",
+  "broker-native",
+  "broker-websocket",
+  "bro-legacy",
+  "tls",
+  "unknown",
+] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
 
 /** Bytes of each direction detection looks at, at most (a connection joined midway may need a whole message). */
 export const DETECT_BYTES = { start: { orig: 512, resp: 64 }, midStream: 1 << 16 } as const;

@@ -19,13 +19,13 @@ const direct = (m: CafMessage) => baspPayloadText({ kind: "direct_message", stag
 const slots = { sender: 3, receiver: 2 };
 
 describe("Broker 1.x messages as text", () => {
-  it("prints a peering request as CAF prints a message: atoms bare, strings quoted", () => {
+  it("prints a peering request as CAF prints a message: atoms in single quotes, strings in double", () => {
     const peer = message(
       { type: "@atom", value: atom("peer") },
       { type: "broker::filter_type", value: ["/zeek/", "caf\xc3\xa9"] },
       { type: "@actor", value: actor },
     );
-    expect(direct(peer)).toBe(`(peer, ["/zeek/", "café"], actor 6@${NODE})`);
+    expect(direct(peer)).toBe(`('peer', ["/zeek/", "café"], actor 6@${NODE})`);
   });
 
   it("spells out stream traffic with its slots, ids and credit", () => {
@@ -71,7 +71,7 @@ describe("Broker 1.x messages as text", () => {
         dest: { kind: "none" },
         reason: { code: 4, category: atom("exit"), context: message() },
       }),
-    ).toBe(`down ${NODE} → none error(4, exit)`);
+    ).toBe(`down ${NODE} → none error(4, 'exit')`);
     const publisher = { node, object: 1n };
     expect(commandText({ kind: "put", key: string("k"), value: count(1n), publisher })).toBe("put k 1");
     expect(commandText({ kind: "erase", key: string("k"), publisher })).toBe("erase k");

@@ -11,13 +11,13 @@ import type {
 import { type NodeId, nodeIdText } from "./node-id.js";
 
 // Broker 1.x messages as one line for people reading a capture. CAF 0.17
-// prints a message as its elements in parentheses, atoms bare and strings
-// quoted; the stream messages Broker's peers exchange are spelled out with
+// prints a message as its elements in parentheses, atoms in single quotes and
+// strings in double quotes (stringification_inspector), and so does this; the stream messages Broker's peers exchange are spelled out with
 // their slots ("sender→receiver") and credit, so a peering reads as a
 // conversation rather than a list of type signatures. Broker values use
 // Broker's own text form. Node ids are Broker's HOSTID#pid.
 
-/** A BASP message's payload as one readable line, e.g. `(peer, ["/zeek/"], actor 6@…#1234)`. */
+/** A BASP message's payload as one readable line, e.g. `('peer', ["/zeek/"], actor 6@…#1234)`. */
 export function baspPayloadText(p: BaspPayload): string {
   switch (p.kind) {
     case "server_handshake":
@@ -55,7 +55,7 @@ export function cafMessageText(m: CafMessage): string {
 function elementText(v: CafValue): string {
   switch (v.type) {
     case "@atom":
-      return v.value.text;
+      return `'${v.value.text}'`;
     case "@str":
       return quoted(v.value);
     case "@u8":
@@ -163,7 +163,7 @@ function actorText(h: ActorHandle): string {
 
 function errorText(e: CafError): string {
   const parts = [String(e.code)];
-  if (e.category.text !== "") parts.push(e.category.text);
+  if (e.category.text !== "") parts.push(`'${e.category.text}'`);
   if (e.context.elements.length > 0) parts.push(cafMessageText(e.context));
   return `error(${parts.join(", ")})`;
 }

@@ -10,12 +10,13 @@ import type {
 } from "./caf-message.js";
 import { type NodeId, nodeIdText } from "./node-id.js";
 
-// Broker 1.x messages as one line for people reading a capture. CAF 0.17
-// prints a message as its elements in parentheses, atoms in single quotes and
-// strings in double quotes (stringification_inspector), and so does this; the stream messages Broker's peers exchange are spelled out with
-// their slots ("sender→receiver") and credit, so a peering reads as a
-// conversation rather than a list of type signatures. Broker values use
-// Broker's own text form. Node ids are Broker's HOSTID#pid.
+// Broker 1.x messages as one line for people reading a capture. A CAF
+// message reads as CAF 0.17's stringification_inspector prints one: elements
+// in parentheses, atoms in single quotes, strings in double quotes. The
+// stream messages Broker's peers exchange are spelled out with their slots
+// ("sender→receiver") and credit, so a peering reads as a conversation rather
+// than a list of type signatures. Broker values use Broker's own text form;
+// node ids are Broker's HOSTID#pid.
 
 /** A BASP message's payload as one readable line, e.g. `('peer', ["/zeek/"], actor 6@…#1234)`. */
 export function baspPayloadText(p: BaspPayload): string {

@@ -2,8 +2,9 @@
 // connection streams through the decoders. Anything but a value or a
 // DecodeError (from readSerialization) or an `unknown` record (from the
 // connection decoder) is a bug and stops the run.
-// Usage: npm run fuzz [-- ITERATIONS]
+// Usage: npm run fuzz [-- ITERATIONS [SEED]]
 import { DecodeError } from "@brokerkit/wire";
+import { fuzzSetup } from "../../../test-support/fuzz.mjs";
 import {
   baseType,
   countVal,
@@ -25,15 +26,7 @@ import {
   writeSerialization,
 } from "../dist/index.js";
 
-const iterations = Number(process.argv[2] ?? 1_000_000);
-let seed = Date.now() >>> 0;
-const rnd = (n) => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % n;
-};
-console.log(`fuzz seed ${seed}, ${iterations} iterations`);
+const { iterations, rnd } = fuzzSetup(1_000_000);
 
 const rec = recordType("F::R", [
   { name: "a", type: baseType(TypeTag.count) },

@@ -1,18 +1,12 @@
 // Long-running fuzzing (not a test): random and mutated inputs through every
 // decoder; anything but a value or a DecodeError is a bug and stops the run.
-// Usage: npm run fuzz [-- ITERATIONS]
+// Usage: npm run fuzz [-- ITERATIONS [SEED]]
+
+import { fuzzSetup } from "../../../test-support/fuzz.mjs";
 import { DecodeError, decodeData, encodeData } from "../dist/index.js";
 import { unpackData } from "../dist/msgpack.js";
 
-const iterations = Number(process.argv[2] ?? 2_000_000);
-let seed = Date.now() >>> 0;
-const rnd = (n) => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % n;
-};
-console.log(`fuzz seed ${seed}, ${iterations} iterations`);
+const { iterations, rnd } = fuzzSetup(2_000_000);
 
 const corpus = [];
 const counts = { value: 0, decodeError: 0 };

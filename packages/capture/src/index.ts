@@ -22,6 +22,11 @@ export interface StreamResult {
   /** Bytes of the file read into complete packets. */
   readonly bytes: number;
   readonly packets: number;
+  /**
+   * Packets captured shorter than they were on the wire (the capture's snap length): the bytes
+   * they lost reach the reassembler as gaps, like segments the capture missed.
+   */
+  readonly cutPackets: number;
   /** Where a damaged or truncated file stopped; everything before it was delivered. */
   readonly error?: CaptureError;
 }
@@ -44,6 +49,7 @@ export function streamTcp(
   const fragments = new Ipv4Fragments();
   const tcp = new TcpReassembler({ ...options, ...handlers });
   let packets = 0;
+  let cutPackets = 0;
   let read = 0;
   let error: CaptureError | undefined;
   try {
@@ -51,6 +57,7 @@ export function streamTcp(
       read += chunk.length;
       for (const p of reader.push(chunk)) {
         packets++;
+        if (p.data.length < p.originalLength) cutPackets++;
         const s = tcpSegment(p.linkType, p.data, fragments);
         if (s) tcp.push(p, s);
       }
@@ -62,7 +69,7 @@ export function streamTcp(
     error = e;
   }
   tcp.finish();
-  return { bytes: reader.offset, packets, ...(error ? { error } : {}) };
+  return { bytes: reader.offset, packets, cutPackets, ...(error ? { error } : {}) };
 }
 
 /** Every TCP connection of a capture held in memory, with its payload chunks in capture order. Throws CaptureError for a damaged file. */

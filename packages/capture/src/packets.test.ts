@@ -4,13 +4,23 @@ import { CaptureError } from "./errors.js";
 import { type Packet, PacketReader, readPackets } from "./packets.js";
 import { unitsPerSecond, writePcap, writePcapng } from "./write.js";
 
-const packet = fc.record({
-  timestampNs: fc.bigInt({ min: 0n, max: 2n ** 32n * 1_000_000_000n - 1n }),
-  data: fc.uint8Array({ maxLength: 200 }),
-});
+// Some packets were longer on the wire than captured (a snap length cut them).
+const packet = fc
+  .record({
+    timestampNs: fc.bigInt({ min: 0n, max: 2n ** 32n * 1_000_000_000n - 1n }),
+    data: fc.uint8Array({ maxLength: 200 }),
+    cut: fc.oneof(fc.constant(0), fc.nat(1500)),
+  })
+  .map(({ cut, ...p }) => ({ ...p, originalLength: p.data.length + cut }));
 
 const shape = (ps: Iterable<Packet>) =>
-  [...ps].map((p) => ({ ts: p.timestampNs, link: p.linkType, iface: p.interfaceId, data: [...p.data] }));
+  [...ps].map((p) => ({
+    ts: p.timestampNs,
+    link: p.linkType,
+    iface: p.interfaceId,
+    orig: p.originalLength,
+    data: [...p.data],
+  }));
 
 // A file fed to the push reader in random pieces.
 function pushInPieces(file: Uint8Array, cuts: number[]): Packet[] {
@@ -42,6 +52,7 @@ describe("pcap", () => {
             ts: (p.timestampNs / unit) * unit,
             link: linkType,
             iface: 0,
+            orig: p.originalLength,
             data: [...p.data],
           }));
           expect(shape(readPackets(file))).toEqual(want);
@@ -76,6 +87,7 @@ describe("pcapng", () => {
               ts: (units * 1_000_000_000n) / ups,
               link: i.linkType,
               iface: p.interfaceId,
+              orig: p.originalLength,
               data: [...p.data],
             };
           });

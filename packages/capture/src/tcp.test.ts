@@ -61,6 +61,29 @@ describe("streaming reassembly", () => {
     ]);
   });
 
+  it("counts packets a snap length cut short, whose lost bytes become a gap", () => {
+    const frames = [
+      seg(A, B, 1000, 0, TCP_SYN),
+      seg(B, A, 5000, 1001, TCP_SYN | TCP_ACK),
+      seg(A, B, 1001, 5001, TCP_ACK, new Uint8Array(100).fill(1)),
+      seg(A, B, 1101, 5001, TCP_ACK, new Uint8Array(10).fill(2)),
+      seg(B, A, 5001, 1111, TCP_ACK),
+    ];
+    // The first data packet kept only 40 of its 100 payload bytes.
+    const cut = frames[2]!.length - 60;
+    const file = writePcap(
+      frames.map((data, i) => ({
+        timestampNs: BigInt(i),
+        data: i === 2 ? data.subarray(0, cut) : data,
+        originalLength: data.length,
+      })),
+    );
+    const gaps: number[] = [];
+    const result = streamTcp([file], { onChunk: (_, c) => gaps.push(c.gapBefore) });
+    expect(result.cutPackets).toBe(1);
+    expect(gaps).toEqual([0, 60]);
+  });
+
   it("marks directions the capture joined midway, and follows sequence numbers across 2^32", () => {
     const isn = 0xfffffff0;
     const { events, chunks } = stream([

@@ -5,6 +5,8 @@ export interface PacketToWrite {
   readonly timestampNs: bigint;
   readonly data: Uint8Array;
   readonly interfaceId?: number;
+  /** Length on the wire when `data` was cut by a snap length (default: `data.length`). */
+  readonly originalLength?: number;
 }
 
 /** A classic pcap file (microsecond or nanosecond timestamps, either byte order). */
@@ -27,7 +29,7 @@ export function writePcap(
     v.setUint32(at, Number(p.timestampNs / 1_000_000_000n), little);
     v.setUint32(at + 4, Number((p.timestampNs % 1_000_000_000n) / unit), little);
     v.setUint32(at + 8, p.data.length, little);
-    v.setUint32(at + 12, p.data.length, little);
+    v.setUint32(at + 12, p.originalLength ?? p.data.length, little);
     out.set(p.data, at + 16);
     at += 16 + p.data.length;
   }
@@ -80,7 +82,7 @@ export function writePcapng(
     v.setUint32(4, Number(ts >> 32n), little);
     v.setUint32(8, Number(ts & 0xffffffffn), little);
     v.setUint32(12, p.data.length, little);
-    v.setUint32(16, p.data.length, little);
+    v.setUint32(16, p.originalLength ?? p.data.length, little);
     epb.set(p.data, 20);
     block(6, epb);
   }

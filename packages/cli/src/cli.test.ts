@@ -165,6 +165,26 @@ describe("brokerkit decode", () => {
     expect(got.filter((l) => l.kind === "event").every((l) => texts.has(l.text))).toBe(true);
   });
 
+  it("says how many packets a snap length cut short, counts their lost bytes as gaps, and exits 0", () => {
+    // The fixture's packets kept to 200 bytes each, as `tcpdump -s 200` would have captured them.
+    const packets = [...readPackets(readFileSync(fixture("zeek-events.pcap")))];
+    const cut = packets.filter((p) => p.data.length > 200).length;
+    const file = join(tmp, "snap.pcap");
+    writeFileSync(
+      file,
+      writePcap(
+        packets.map((p) => ({ ...p, data: p.data.subarray(0, 200), originalLength: p.originalLength })),
+      ),
+    );
+    const decoded = run("decode", file);
+    expect(decoded.status).toBe(0);
+    expect(decoded.stderr).toContain(`${cut} packets were cut short by the capture's snap length`);
+    expect(lines(decoded.stdout).some((l) => l.kind === "gap")).toBe(true);
+    const stats = run("stats", file);
+    expect(stats.stdout).toMatch(/gaps: [1-9]\d* \([1-9]\d* bytes missing\)/);
+    expect(stats.stdout).toContain(`packets cut short by the snap length: ${cut}`);
+  });
+
   it("exits 1 for an empty file and a directory, without a progress bar when stderr is piped", () => {
     const empty = join(tmp, "empty.pcap");
     writeFileSync(empty, "");

@@ -127,6 +127,8 @@ function main(argv: string[]): number {
     topics: new Map<string, number>(),
     bytes: 0,
     gaps: 0,
+    missing: 0,
+    cutPackets: 0,
   };
   for (const file of o.files) {
     const outcome = decodeCaptureFile(file, {
@@ -142,6 +144,7 @@ function main(argv: string[]): number {
       onChunk(_, c) {
         stats.bytes += c.data.length;
         stats.gaps += c.gapBefore > 0 ? 1 : 0;
+        stats.missing += c.gapBefore;
       },
       onConnectionEnd(flow, protocol) {
         const name = `${flow.orig.ip}:${flow.orig.port}>${flow.resp.ip}:${flow.resp.port}`;
@@ -152,6 +155,12 @@ function main(argv: string[]): number {
       progress: (size) => progressBar(process.stderr, file, size),
     });
     out.flush();
+    if ((outcome.status === "ok" || outcome.status === "truncated") && outcome.cutPackets > 0) {
+      stats.cutPackets += outcome.cutPackets;
+      process.stderr.write(
+        `brokerkit: ${file}: ${outcome.cutPackets} packets were cut short by the capture's snap length; the bytes they lost show as gaps\n`,
+      );
+    }
     if (outcome.status !== "ok") {
       process.stderr.write(`brokerkit: ${outcome.message}\n`);
       status = Math.max(status, outcome.status === "truncated" ? EXIT.truncated : EXIT.unreadable);
@@ -164,7 +173,9 @@ function main(argv: string[]): number {
         .map(([k, n]) => `  ${String(n).padStart(8)}  ${k}`)
         .join("\n")}`;
     out.write(
-      `${[table("connections by protocol", stats.connections), table("messages by kind", stats.kinds), table("messages by topic", stats.topics)].join("\n")}\npayload bytes: ${stats.bytes}\ngaps: ${stats.gaps}\n`,
+      `${[table("connections by protocol", stats.connections), table("messages by kind", stats.kinds), table("messages by topic", stats.topics)].join("\n")}\npayload bytes: ${stats.bytes}\ngaps: ${stats.gaps} (${stats.missing} bytes missing)\n${
+        stats.cutPackets > 0 ? `packets cut short by the snap length: ${stats.cutPackets}\n` : ""
+      }`,
     );
     out.flush();
   }

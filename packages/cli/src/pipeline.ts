@@ -6,11 +6,17 @@ import type { DecodedRecord } from "./record.js";
 
 /** How reading one capture file ended. */
 export type FileOutcome =
-  | { readonly status: "ok" }
+  /** `cutPackets`: packets the capture's snap length cut short (their lost bytes are gaps). */
+  | { readonly status: "ok"; readonly cutPackets: number }
   /** Could not be opened or read, or is not a pcap/pcapng file: nothing was decoded. */
   | { readonly status: "unreadable" | "not-capture"; readonly message: string }
   /** Damaged or truncated: everything before `offset` was decoded. */
-  | { readonly status: "truncated"; readonly offset: number; readonly message: string };
+  | {
+      readonly status: "truncated";
+      readonly offset: number;
+      readonly message: string;
+      readonly cutPackets: number;
+    };
 
 export interface DecodeHandlers {
   /** Each decoded message (and gap), in capture order, as soon as it is complete. */
@@ -72,12 +78,14 @@ export function decodeCaptureFile(file: string, h: DecodeHandlers): FileOutcome 
   }
   progress?.clear();
   const error = result.error;
-  if (!error) return { status: "ok" };
+  const cutPackets = result.cutPackets;
+  if (!error) return { status: "ok", cutPackets };
   if (result.packets === 0 && error.expected.startsWith("a pcap or pcapng"))
     return { status: "not-capture", message: `${file}: not a capture file: ${error.message}` };
   return {
     status: "truncated",
     offset: error.offset,
     message: `${file}: stopped at byte ${error.offset} of ${chunks.size} after ${result.packets} packets: ${error.message}`,
+    cutPackets,
   };
 }

@@ -23,8 +23,8 @@ export interface StreamResult {
   readonly bytes: number;
   readonly packets: number;
   /**
-   * Packets captured shorter than they were on the wire (the capture's snap length): the bytes
-   * they lost reach the reassembler as gaps, like segments the capture missed.
+   * TCP packets captured shorter than they were on the wire (the capture's snap length): the
+   * bytes they lost reach the reassembler as gaps, like segments the capture missed.
    */
   readonly cutPackets: number;
   /** Where a damaged or truncated file stopped; everything before it was delivered. */
@@ -57,9 +57,10 @@ export function streamTcp(
       read += chunk.length;
       for (const p of reader.push(chunk)) {
         packets++;
-        if (p.data.length < p.originalLength) cutPackets++;
         const s = tcpSegment(p.linkType, p.data, fragments);
-        if (s) tcp.push(p, s);
+        if (!s) continue;
+        if (p.data.length < p.originalLength) cutPackets++;
+        tcp.push(p, s);
       }
       handlers.onProgress?.(read);
     }

@@ -1,4 +1,5 @@
-import { binaryToUtf8, type Data, toText } from "@brokerkit/data-model";
+import { type Data, toText } from "@brokerkit/data-model";
+import { keyValueCommandText, quotedText, topicsText } from "../text.js";
 import type { BaspPayload } from "./basp.js";
 import type {
   ActorHandle,
@@ -58,7 +59,7 @@ function elementText(v: CafValue): string {
     case "@atom":
       return `'${v.value.text}'`;
     case "@str":
-      return quoted(v.value);
+      return quotedText(v.value);
     case "@u8":
     case "@u16":
     case "@u32":
@@ -84,11 +85,11 @@ function elementText(v: CafValue): string {
       return errorText(v.value);
     case "@strvec":
     case "broker::filter_type":
-      return `[${v.value.map(quoted).join(", ")}]`;
+      return topicsText(v.value);
     case "broker::data":
       return toText(v.value);
     case "broker::data_message":
-      return `(${quoted(v.value.topic)}, ${toText(v.value.data)})`;
+      return `(${quotedText(v.value.topic)}, ${toText(v.value.data)})`;
     case "broker::set_command":
       return `set ${pairsText(v.value)}`;
     case "std::vector<broker::node_message>":
@@ -133,25 +134,12 @@ function elementText(v: CafValue): string {
 /** A node message as `(topic, value)` or `(topic, command key)`. */
 export function nodeMessageText(n: NodeMessage): string {
   const c = n.content;
-  return `(${quoted(c.topic)}, ${c.kind === "data" ? toText(c.data) : commandText(c.command)})`;
+  return `(${quotedText(c.topic)}, ${c.kind === "data" ? toText(c.data) : commandText(c.command)})`;
 }
 
 /** A Broker 1.x store command: its kind and, where it has them, key and value in Broker's text form. */
 export function commandText(c: InternalCommand): string {
-  switch (c.kind) {
-    case "put":
-    case "put_unique":
-    case "add":
-    case "subtract":
-      return `${c.kind} ${toText(c.key)} ${toText(c.value)}`;
-    case "erase":
-    case "expire":
-      return `${c.kind} ${toText(c.key)}`;
-    case "set":
-      return `set ${pairsText(c.state)}`;
-    default:
-      return c.kind;
-  }
+  return c.kind === "set" ? `set ${pairsText(c.state)}` : keyValueCommandText(c);
 }
 
 function pairsText(pairs: readonly (readonly [Data, Data])[]): string {
@@ -170,5 +158,3 @@ function errorText(e: CafError): string {
 }
 
 const route = (source: NodeId, dest: NodeId) => `${nodeIdText(source)} → ${nodeIdText(dest)}`;
-
-const quoted = (binary: string) => JSON.stringify(binaryToUtf8(binary));

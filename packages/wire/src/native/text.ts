@@ -1,4 +1,5 @@
-import { binaryToHex, binaryToUtf8, toText } from "@brokerkit/data-model";
+import { binaryToHex, toText } from "@brokerkit/data-model";
+import { keyValueCommandText, quotedText, topicsText } from "../text.js";
 import { BROKER_ERROR_CODES } from "../websocket/api.js";
 import type { CommandContent } from "./command.js";
 import { NATIVE_MAGIC, type NativeMessage } from "./messages.js";
@@ -23,10 +24,10 @@ export function nativeMessageText(m: NativeMessage): string {
     case "version_select":
       return `version_select ${endpointIdText(m.sender)} version ${m.version}${magic(m.magic)}`;
     case "drop_conn":
-      return `drop_conn ${endpointIdText(m.sender)} ${BROKER_ERROR_CODES[m.code] ?? `ec ${m.code}`}: ${quoted(m.description)}${magic(m.magic)}`;
+      return `drop_conn ${endpointIdText(m.sender)} ${BROKER_ERROR_CODES[m.code] ?? `ec ${m.code}`}: ${quotedText(m.description)}${magic(m.magic)}`;
     case "originator_syn":
     case "responder_syn_ack":
-      return `${m.kind} ${filterText(m.filter)}`;
+      return `${m.kind} ${topicsText(m.filter)}`;
     case "originator_ack":
       return m.kind;
     case "empty":
@@ -40,7 +41,7 @@ export function nativeMessageText(m: NativeMessage): string {
         case "data":
           return toText(p.value);
         case "routing_update":
-          return `routing_update ${filterText(p.filter)}`;
+          return `routing_update ${topicsText(p.filter)}`;
         default:
           return p.type;
       }
@@ -50,14 +51,9 @@ export function nativeMessageText(m: NativeMessage): string {
 
 /** A store command (decodeStoreCommand's content) as its kind, then key and value where it has them. */
 export function storeCommandText(c: CommandContent): string {
-  let out: string = c.kind;
-  if ("key" in c) out += ` ${toText(c.key)}`;
-  if ("value" in c) out += ` ${toText(c.value)}`;
-  return out;
+  return keyValueCommandText(c);
 }
 
-const quoted = (binary: string) => JSON.stringify(binaryToUtf8(binary));
-const filterText = (filter: readonly string[]) => `[${filter.map(quoted).join(", ")}]`;
 // The magic is "ZEEK" in every frame Broker accepts; anything else is worth saying.
 const magic = (value: number) =>
   value === NATIVE_MAGIC ? "" : ` (magic 0x${value.toString(16).padStart(8, "0")})`;
